@@ -1,0 +1,57 @@
+# The README's two commands: `make run` and `make test`. Everything else here serves them.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+CONSTRAINTS := constraints/py3.11.txt
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# PostgreSQL used by the test suite; scripts/ensure_postgres.sh creates role and database.
+export B2CONNECT_TEST_POSTGRES_URL ?= postgresql+psycopg://b2connect:b2connect@127.0.0.1:5432/b2connect_test
+
+.PHONY: run test install lint typecheck pytest postgres bench-ingest constraints clean
+
+$(STAMP): pyproject.toml $(CONSTRAINTS)
+	@command -v $(PYTHON) >/dev/null || PYTHON=python3
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/pip install -q -U pip
+	$(BIN)/pip install -q -c $(CONSTRAINTS) -e '.[dev,airflow]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: migrate the embedded SQLite store and serve the gateway API with the demo partners.
+run: install
+	$(BIN)/b2connect db upgrade
+	$(BIN)/b2connect serve --host $(HOST) --port $(PORT)
+
+## make test: lint, type-check and run the whole suite on SQLite and PostgreSQL.
+test: install postgres lint typecheck pytest
+
+postgres:
+	bash scripts/ensure_postgres.sh
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck:
+	$(BIN)/mypy
+
+pytest:
+	B2CONNECT_REQUIRE_POSTGRES=1 $(BIN)/pytest -q
+
+bench-ingest: install postgres
+	$(BIN)/python -m bench.ingest
+
+## Regenerate the constraints file from one fresh resolution (needs PyPI).
+constraints:
+	rm -rf /tmp/b2c-resolve && $(PYTHON) -m venv /tmp/b2c-resolve && /tmp/b2c-resolve/bin/pip install -q -U pip
+	/tmp/b2c-resolve/bin/pip install -q -e '.[dev,airflow]'
+	( sed -n '1,3p' $(CONSTRAINTS); /tmp/b2c-resolve/bin/pip freeze --exclude-editable | grep -v -E '^(pip|setuptools|wheel)==' ) > $(CONSTRAINTS).new
+	mv $(CONSTRAINTS).new $(CONSTRAINTS)
+
+clean:
+	rm -rf $(VENV) var/*.db .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,71 @@
+"""The connector contract: what a connector declares and how the core builds one.
+
+A connector is stateless. It declares its capabilities and its configuration model, and gets
+every collaborator injected (clock, HTTP client, file drop). It never reads the environment and
+never touches the database: cursors, idempotency, inbox, outbox and dead letters are the core's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import ClassVar, Protocol, runtime_checkable
+
+from pydantic import BaseModel
+
+Clock = Callable[[], datetime]
+"""Returns the current time, timezone-aware. Injected so that tests control time."""
+
+
+def system_clock() -> datetime:
+    """The real clock, in UTC."""
+    return datetime.now(UTC)
+
+
+class Capability(StrEnum):
+    """What a connector can do for the core."""
+
+    INBOUND = "inbound"
+    """Partners push documents to us; the connector authenticates and decodes them."""
+    PUSH = "push"
+    """We send documents to the partner."""
+    PULL = "pull"
+    """We fetch documents or data from the partner on a schedule."""
+
+
+@dataclass(frozen=True)
+class ConnectorSpec:
+    """The static declaration of a connector, readable without building one."""
+
+    key: str
+    """Registry key, equal to the entry-point name."""
+    display_name: str
+    """Human name for logs and the operator surface."""
+    protocol: str
+    """Wire protocol family: `cxml`, `x12`, `rest`, `soap`."""
+    capabilities: frozenset[Capability]
+    """What the connector can do."""
+    inbound_documents: frozenset[str] = field(default_factory=frozenset)
+    """Protocol document kinds it accepts (e.g. `OrderRequest`)."""
+    outbound_documents: frozenset[str] = field(default_factory=frozenset)
+    """Protocol document kinds it emits."""
+
+
+@dataclass(frozen=True)
+class ConnectorContext:
+    """Collaborators the core injects into a connector."""
+
+    clock: Clock = system_clock
+    """Source of the current time."""
+    hostname: str = "b2connect.local"
+    """Host part of the ids we mint (cXML payloadIDs)."""
+
+
+@runtime_checkable
+class Connector(Protocol):
+    """What every connector class offers; capability-specific methods live in sub-protocols."""
+
+    spec: ClassVar[ConnectorSpec]
+    config_model: ClassVar[type[BaseModel]]
