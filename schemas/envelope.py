@@ -30,7 +30,7 @@ class MappingReference(CanonicalModel):
 
 
 class Envelope(CanonicalModel, Generic[T]):
-    """A canonical document with its provenance: who, which protocol id, which mapping, which bytes."""
+    """A canonical document with its provenance: who, which id, which mapping, which bytes."""
 
     id: UUID
     """Our id for this document."""

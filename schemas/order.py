@@ -1,4 +1,4 @@
-"""The purchase order: what a buyer asks us to deliver, in one canonical shape for every protocol."""
+"""The purchase order: what a buyer asks us to deliver, one canonical shape for every protocol."""
 
 from __future__ import annotations
 
@@ -60,8 +60,10 @@ class PurchaseOrder(CanonicalModel):
     """The buyer's order number; unique per buyer."""
     change: OrderChange = OrderChange.NEW
     """`new`, `update` (a full replacement) or `delete` (a cancellation)."""
-    version: Annotated[int, Field(ge=1)] = 1
-    """Order version; 1 for a new order, increasing with every change."""
+    version: Annotated[int, Field(ge=1)] | None = None
+    """Order version as the buyer numbers it (cXML orderVersion): 1 for a new order, increasing
+    with every change. `null` when the buyer does not number versions; the hub then assigns the
+    next one when it stores the order."""
     supersedes: str | None = None
     """Partner document id of the version this one replaces (cXML DocumentReference)."""
     order_date: AwareDatetime

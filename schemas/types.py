@@ -25,7 +25,7 @@ _DECIMAL_PATTERN = r"^-?\d+(\.\d+)?$"
 def _refuse_float(value: Any) -> Any:
     if isinstance(value, float):
         msg = "binary floats are not accepted for amounts or quantities; send a decimal string"
-        raise ValueError(msg)  # noqa: TRY004 - pydantic turns ValueError into a validation error
+        raise ValueError(msg)
     return value
 
 

@@ -3,11 +3,11 @@
     ConnectorError                    base; never raised itself
     ├── TransientError                retry with backoff (5xx, timeouts, connection resets)
     │   └── RateLimitedError          retry after `retry_after` seconds (429 + Retry-After)
-    ├── PermanentError                this document cannot succeed as sent: dead letter, batch goes on
+    ├── PermanentError                cannot succeed as sent: dead letter, the batch goes on
     │   ├── DocumentError             inbound bytes are not an acceptable document
     │   │   ├── MalformedDocumentError    not well-formed, not the protocol, breaks its rules
     │   │   ├── UnsafeDocumentError       DOCTYPE internal subset, entities, too deep, too large
-    │   │   └── UnsupportedDocumentError  well-formed but a kind or variant we do not handle
+    │   │   └── UnsupportedDocumentError  a kind or variant we do not handle
     │   └── RejectedByPartnerError    the partner answered with a permanent refusal (4xx)
     ├── AuthError                     our credentials were refused by the partner: fail fast, alert
     ├── ConfigError                   a profile or setting is wrong: refuse to start

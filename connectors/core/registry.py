@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import functools
 from importlib.metadata import EntryPoint, entry_points
+from typing import cast
 
-from connectors.core.contract import Connector
+from connectors.core.contract import Connector, ConnectorSpec
 from connectors.core.errors import ConfigError
 
 ENTRY_POINT_GROUP = "b2connect.connectors"
@@ -33,11 +34,12 @@ def load_connector(key: str) -> type[Connector]:
         known = ", ".join(sorted(points)) or "none"
         msg = f"no connector registered under {key!r} (registered: {known})"
         raise ConfigError(msg)
-    loaded = points[key].load()
-    if not isinstance(loaded, type) or getattr(loaded, "spec", None) is None:
+    loaded: object = points[key].load()
+    spec = getattr(loaded, "spec", None)
+    if not isinstance(loaded, type) or not isinstance(spec, ConnectorSpec):
         msg = f"entry point {key!r} does not name a connector class"
         raise ConfigError(msg)
-    if loaded.spec.key != key:
-        msg = f"connector {loaded.__name__} declares key {loaded.spec.key!r}, registered as {key!r}"
+    if spec.key != key:
+        msg = f"connector {loaded.__name__} declares key {spec.key!r}, registered as {key!r}"
         raise ConfigError(msg)
-    return loaded  # type: ignore[no-any-return]
+    return cast("type[Connector]", loaded)

@@ -1,0 +1,27 @@
+"""Coupa: purchase orders over cXML from a Coupa instance."""
+
+from __future__ import annotations
+
+from connectors.core.contract import Capability, ConnectorSpec
+from connectors.cxml_platform import CxmlPlatformConnector
+
+
+class CoupaConnector(CxmlPlatformConnector):
+    """Coupa sends `new` and `update` OrderRequests and expects an answer within 60 s.
+
+    Coupa retries 5xx answers five times an hour apart and never retries 4xx, so the hub answers
+    4xx only for problems a retry cannot fix. Coupa's custom fields arrive as
+    `<Extrinsic name="CustomFields">` with IdReference children; the cXML reader keeps them as
+    `CustomFields.<domain>` extensions.
+    """
+
+    spec = ConnectorSpec(
+        key="coupa",
+        display_name="Coupa",
+        protocol="cxml",
+        capabilities=frozenset({Capability.INBOUND, Capability.PUSH}),
+        inbound_documents=frozenset({"OrderRequest"}),
+        outbound_documents=frozenset(
+            {"ConfirmationRequest", "ShipNoticeRequest", "InvoiceDetailRequest"}
+        ),
+    )

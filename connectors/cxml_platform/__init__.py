@@ -1,0 +1,8 @@
+"""Shared base of the cXML procurement platform connectors (Coupa, SAP Ariba, JAGGAER)."""
+
+from __future__ import annotations
+
+from connectors.cxml_platform.config import CredentialConfig, CxmlPlatformConfig
+from connectors.cxml_platform.connector import CxmlPlatformConnector
+
+__all__ = ["CredentialConfig", "CxmlPlatformConfig", "CxmlPlatformConnector"]

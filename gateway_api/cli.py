@@ -1,0 +1,215 @@
+"""`b2connect`: serve the API, migrate, translate files, inspect and replay dead letters."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+from uuid import UUID
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from gateway_api.runtime import Runtime
+
+app = typer.Typer(
+    help="B2Connect procurement gateway.", no_args_is_help=True, pretty_exceptions_enable=False
+)
+db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
+dead_letters_app = typer.Typer(help="Documents held for review, and their replay.")
+partners_app = typer.Typer(help="Configured trading partners.")
+app.add_typer(db_app, name="db")
+app.add_typer(dead_letters_app, name="dead-letters")
+app.add_typer(partners_app, name="partners")
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+) -> None:
+    """Serve the gateway API (cXML ingress, orders, documents, dead letters, /docs)."""
+    import uvicorn  # noqa: PLC0415 - the CLI stays fast for the other commands
+
+    from gateway_api.settings import get_settings  # noqa: PLC0415
+    from gateway_api.store.engine import build_engine  # noqa: PLC0415
+    from gateway_api.store.migrate import current_revision, head_revision  # noqa: PLC0415
+
+    settings = get_settings()
+    engine = build_engine(settings.database_url, pool_size=1)
+    current, head = current_revision(engine), head_revision()
+    engine.dispose()
+    if current != head:
+        err_console.print(
+            f"[red]The database is at revision {current or 'none'}, the code expects {head}.[/]"
+            " Run `b2connect db upgrade` first."
+        )
+        raise typer.Exit(2)
+    _print_welcome(host, port)
+    uvicorn.run(
+        "gateway_api.http.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+        access_log=False,
+    )
+
+
+def _print_welcome(host: str, port: int) -> None:
+    from mappings.engine import default_mappings_root  # noqa: PLC0415
+
+    base = f"http://{host}:{port}"
+    sample = default_mappings_root() / "partners" / "coupa-demo" / "cases" / "order_new.xml"
+    console.print(f"[bold]B2Connect[/] gateway on {base}  (OpenAPI docs: {base}/docs)")
+    console.print("Send the demo Coupa order:")
+    console.print(
+        f"  curl -s -X POST -H 'Content-Type: text/xml' --data-binary @{sample} "
+        f"{base}/cxml/coupa-demo",
+        soft_wrap=True,
+    )
+    console.print(f"Then look at it:  curl -s {base}/orders   and   curl -s {base}/documents")
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Migrate the configured database to `revision` (default: the newest)."""
+    from gateway_api.settings import get_settings  # noqa: PLC0415
+    from gateway_api.store.engine import build_engine  # noqa: PLC0415
+    from gateway_api.store.migrate import current_revision, upgrade  # noqa: PLC0415
+
+    settings = get_settings()
+    engine = build_engine(settings.database_url, pool_size=1)
+    upgrade(engine, revision)
+    console.print(
+        f"database {engine.url.render_as_string()} at revision {current_revision(engine)}"
+    )
+    engine.dispose()
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the database's migration revision."""
+    from gateway_api.settings import get_settings  # noqa: PLC0415
+    from gateway_api.store.engine import build_engine  # noqa: PLC0415
+    from gateway_api.store.migrate import current_revision  # noqa: PLC0415
+
+    engine = build_engine(get_settings().database_url, pool_size=1)
+    console.print(current_revision(engine) or "none")
+    engine.dispose()
+
+
+@app.command()
+def translate(
+    files: Annotated[list[Path], typer.Argument(help="cXML files to translate.")],
+    partner: Annotated[
+        str | None, typer.Option(help="Also apply this partner's mapping (units, SKUs).")
+    ] = None,
+) -> None:
+    """Print one JSON object per file (JSON Lines); exit 0 only if every file translated."""
+    from gateway_api.services.translate import Translator  # noqa: PLC0415
+    from gateway_api.settings import get_settings  # noqa: PLC0415
+    from mappings.engine import MappingStore  # noqa: PLC0415
+
+    store = MappingStore(get_settings().mappings_dir) if partner else None
+    translator = Translator(store, partner)
+    failures = 0
+    for path in files:
+        result = translator.translate_file(path)
+        failures += not result.ok
+        sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False) + "\n")
+    raise typer.Exit(1 if failures else 0)
+
+
+@dead_letters_app.command("list")
+def dead_letters_list(
+    status: Annotated[str, typer.Option(help="open or replayed.")] = "open",
+    partner: Annotated[str | None, typer.Option(help="Only this partner.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON Lines instead of a table.")] = False,
+) -> None:
+    """List dead letters, oldest first."""
+    from gateway_api.http.models import DeadLetterOut  # noqa: PLC0415
+
+    runtime = _runtime()
+    rows = runtime.dead_letters.list(status=status, partner_key=partner)
+    runtime.close()
+    if as_json:
+        for row in rows:
+            sys.stdout.write(DeadLetterOut.of(row).model_dump_json() + "\n")
+        return
+    table = Table("id", "partner", "stage", "attempts", "held at", "error")
+    for row in rows:
+        table.add_row(
+            str(row.id),
+            row.partner_key,
+            row.stage,
+            str(row.attempts),
+            row.created_at.isoformat(timespec="seconds"),
+            row.error,
+        )
+    console.print(table)
+
+
+@dead_letters_app.command("replay")
+def dead_letters_replay(dead_letter_id: UUID) -> None:
+    """Replay one dead letter (after fixing its mapping); exit 1 if it fails again."""
+    from gateway_api.services.dead_letters import (  # noqa: PLC0415
+        DeadLetterClosedError,
+        DeadLetterNotFoundError,
+    )
+
+    runtime = _runtime()
+    try:
+        result = runtime.dead_letters.replay(dead_letter_id)
+    except DeadLetterNotFoundError:
+        err_console.print(f"no dead letter {dead_letter_id}")
+        raise typer.Exit(2) from None
+    except DeadLetterClosedError as error:
+        err_console.print(str(error))
+        raise typer.Exit(1) from None
+    finally:
+        runtime.close()
+    if not result.succeeded:
+        err_console.print(f"replay failed: {result.error}")
+        raise typer.Exit(1)
+    console.print(f"replayed: order {result.order_uuid} now at version {result.order_version}")
+
+
+@partners_app.command("list")
+def partners_list() -> None:
+    """List enabled partners and their connectors."""
+    runtime = _runtime()
+    table = Table("key", "connector", "name", "demo", "time zone")
+    for p in runtime.directory.all():
+        table.add_row(
+            p.key,
+            p.profile.connector,
+            p.profile.display_name,
+            str(p.profile.demo),
+            p.profile.timezone,
+        )
+    runtime.close()
+    console.print(table)
+
+
+def _runtime() -> Runtime:
+    from gateway_api.runtime import build_runtime  # noqa: PLC0415
+    from gateway_api.settings import get_settings  # noqa: PLC0415
+
+    return build_runtime(get_settings())
+
+
+def main() -> None:
+    """Console-script entry point."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app()

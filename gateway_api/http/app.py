@@ -1,0 +1,50 @@
+"""The FastAPI application factory (`create_app`), the only place FastAPI is assembled."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from gateway_api.http.problems import install_problem_handlers
+from gateway_api.http.routes import cxml, dead_letters, documents, health, orders
+from gateway_api.runtime import Runtime, build_runtime
+from gateway_api.settings import Settings, get_settings
+
+logger = logging.getLogger(__name__)
+
+DESCRIPTION = """\
+B2Connect receives purchase orders from procurement platforms (cXML: Coupa, SAP Ariba, JAGGAER),
+stores each exactly once (canonical and raw), answers in the sender's protocol, and lets
+integration engineers see every document and replay what was held.
+"""
+
+
+def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
+    """Build the app for `settings` (default: from the environment).
+
+    Pass a prepared `runtime` to share services with a test; otherwise one is built here (not at
+    import time) and closed when the app shuts down.
+    """
+    runtime = runtime or build_runtime(settings or get_settings())
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        runtime.sync_partners()
+        logger.info("gateway ready with partners: %s", [p.key for p in runtime.directory.all()])
+        yield
+        runtime.close()
+
+    app = FastAPI(
+        title="B2Connect procurement gateway",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    install_problem_handlers(app)
+    for module in (cxml, orders, documents, dead_letters, health):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,73 @@
+"""The document log: every document in and out, filterable, with its raw bytes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Response
+from starlette.concurrency import run_in_threadpool
+
+from gateway_api.http.deps import RuntimeDep, require_operator
+from gateway_api.http.models import DocumentDetailOut, DocumentOut
+from gateway_api.http.problems import ProblemError
+
+router = APIRouter(
+    prefix="/documents", tags=["documents"], dependencies=[Depends(require_operator)]
+)
+
+
+@router.get("", summary="The message log, newest first")
+async def list_documents(
+    runtime: RuntimeDep,
+    partner: str | None = None,
+    direction: Annotated[str | None, Query(pattern="^(inbound|outbound)$")] = None,
+    kind: str | None = None,
+    outcome: Annotated[
+        str | None, Query(pattern="^(processed|held|rejected|duplicate|sent)$")
+    ] = None,
+    payload_id: str | None = None,
+    correlation_id: str | None = None,
+    before: Annotated[datetime | None, Query(description="Page: entries older than this")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[DocumentOut]:
+    """Documents filtered by partner, direction, kind, outcome, payloadID or order id."""
+    rows = await run_in_threadpool(
+        runtime.queries.documents,
+        partner_key=partner,
+        direction=direction,
+        kind=kind,
+        outcome=outcome,
+        payload_id=payload_id,
+        correlation_id=correlation_id,
+        before=before,
+        limit=limit,
+    )
+    return [DocumentOut.of(row) for row in rows]
+
+
+@router.get("/{document_id}", summary="One document's metadata and our answers to it")
+async def get_document(document_id: UUID, runtime: RuntimeDep) -> DocumentDetailOut:
+    """Metadata of one document and the answers we sent to it."""
+    found = await run_in_threadpool(runtime.queries.document, document_id)
+    if found is None:
+        raise ProblemError(404, "Document not found", f"no document with id {document_id}")
+    record, replies = found
+    return DocumentDetailOut(
+        **DocumentOut.of(record).model_dump(), replies=[DocumentOut.of(r) for r in replies]
+    )
+
+
+@router.get(
+    "/{document_id}/raw",
+    summary="The stored bytes of a document (shared secrets masked)",
+    response_class=Response,
+)
+async def get_document_raw(document_id: UUID, runtime: RuntimeDep) -> Response:
+    """The bytes as stored, with the content type they came with."""
+    found = await run_in_threadpool(runtime.queries.document, document_id)
+    if found is None:
+        raise ProblemError(404, "Document not found", f"no document with id {document_id}")
+    record = found[0]
+    return Response(record.body, media_type=record.content_type or "application/octet-stream")

@@ -1,0 +1,116 @@
+"""Dead-letter replay: run a held document through decode -> map -> apply again.
+
+Replay trusts the document's original authentication (it was checked when it arrived; the stored
+copy has its SharedSecret masked) and answers nobody: the partner already got its answer. A
+replay that fails again keeps the dead letter open with the newest error.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from uuid import UUID
+
+from sqlalchemy import Engine
+
+from connectors.core import Clock, ConfigError, ConnectorError
+from gateway_api.domain import OrderConflictError
+from gateway_api.services.order_intake import apply_order
+from gateway_api.services.partners import PartnerDirectory
+from gateway_api.store.records import DeadLetterRecord, DeadLetterStatus
+from gateway_api.store.unit_of_work import UnitOfWork
+from mappings.engine import MappingConfigError, MappingError, map_purchase_order
+
+logger = logging.getLogger(__name__)
+
+
+class DeadLetterNotFoundError(LookupError):
+    """No dead letter has this id."""
+
+
+class DeadLetterClosedError(Exception):
+    """The dead letter was already replayed successfully."""
+
+
+@dataclass(frozen=True)
+class ReplayResult:
+    """How a replay went."""
+
+    dead_letter_id: UUID
+    succeeded: bool
+    error: str | None = None
+    order_uuid: UUID | None = None
+    order_version: int | None = None
+
+
+class DeadLetterService:
+    """Lists and replays dead letters."""
+
+    def __init__(self, engine: Engine, directory: PartnerDirectory, *, clock: Clock) -> None:
+        self._engine = engine
+        self._directory = directory
+        self._clock = clock
+
+    def list(
+        self, *, status: str | None = None, partner_key: str | None = None, limit: int = 100
+    ) -> list[DeadLetterRecord]:
+        """Dead letters, oldest first."""
+        with UnitOfWork(self._engine) as uow:
+            return uow.dead_letters.query(status=status, partner_key=partner_key, limit=limit)
+
+    def get(self, dead_letter_id: UUID) -> DeadLetterRecord:
+        """One dead letter; `DeadLetterNotFoundError` if unknown."""
+        with UnitOfWork(self._engine) as uow:
+            record = uow.dead_letters.get(dead_letter_id)
+        if record is None:
+            raise DeadLetterNotFoundError(str(dead_letter_id))
+        return record
+
+    def replay(self, dead_letter_id: UUID) -> ReplayResult:
+        """Replay one open dead letter and record the outcome."""
+        now = self._clock()
+        with UnitOfWork(self._engine) as uow:
+            record = uow.dead_letters.get(dead_letter_id, for_update=True)
+            if record is None:
+                raise DeadLetterNotFoundError(str(dead_letter_id))
+            if record.status is DeadLetterStatus.REPLAYED:
+                msg = f"dead letter {dead_letter_id} was already replayed at {record.resolved_at}"
+                raise DeadLetterClosedError(msg)
+            stored = uow.documents.get(record.document_id)
+            assert stored is not None  # guaranteed by the foreign key
+            try:
+                partner = self._directory.get(record.partner_key)
+                if partner is None:
+                    msg = f"partner {record.partner_key!r} is not configured or not enabled"
+                    raise ConfigError(msg)
+                document = partner.connector.decode(stored.body, default_tz=partner.timezone)
+                order = partner.connector.read_order(document, default_tz=partner.timezone)
+                mapping = self._directory.mapping(partner.key)
+                applied = apply_order(
+                    uow,
+                    partner.key,
+                    map_purchase_order(order, mapping),
+                    document_id=stored.id,
+                    payload_id=document.payload_id,
+                    at=now,
+                    mapping=mapping.references,
+                )
+            except (ConnectorError, MappingError, MappingConfigError, OrderConflictError) as error:
+                failure = str(error)  # leaving the block rolls the attempt back
+            else:
+                uow.dead_letters.mark_replayed(dead_letter_id, at=now)
+                uow.commit()
+                logger.info(
+                    "dead letter %s replayed into order %s", dead_letter_id, applied.order_id
+                )
+                return ReplayResult(
+                    dead_letter_id, True, order_uuid=applied.id, order_version=applied.version
+                )
+        return self._record_failure(dead_letter_id, failure)
+
+    def _record_failure(self, dead_letter_id: UUID, error: str) -> ReplayResult:
+        with UnitOfWork(self._engine) as uow:
+            uow.dead_letters.record_failed_replay(dead_letter_id, error=error, at=self._clock())
+            uow.commit()
+        logger.warning("replay of dead letter %s failed: %s", dead_letter_id, error)
+        return ReplayResult(dead_letter_id, False, error=error)

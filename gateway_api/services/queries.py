@@ -1,0 +1,101 @@
+"""Read side for operators: orders with history, and the document log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import Engine
+
+from gateway_api.domain import Order
+from gateway_api.store.records import DocumentRecord
+from gateway_api.store.repositories import OrderSummary, StoredEvent
+from gateway_api.store.unit_of_work import UnitOfWork
+from schemas import MappingReference
+
+
+@dataclass(frozen=True)
+class OrderDetail:
+    """An order, the mapping that produced its current version, and its history."""
+
+    order: Order
+    mapping: list[MappingReference]
+    history: list[StoredEvent]
+    created_at: datetime
+    updated_at: datetime
+
+
+class QueryService:
+    """Read-only queries; each runs in its own short transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def orders(
+        self,
+        *,
+        partner_key: str | None = None,
+        status: str | None = None,
+        order_id: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[OrderSummary]:
+        """Orders, most recently changed first."""
+        with UnitOfWork(self._engine) as uow:
+            return uow.orders.query(
+                partner_key=partner_key,
+                status=status,
+                order_id=order_id,
+                limit=limit,
+                offset=offset,
+            )
+
+    def order(self, order_uuid: UUID) -> OrderDetail | None:
+        """One order with its history, or None."""
+        with UnitOfWork(self._engine) as uow:
+            found = uow.orders.get(order_uuid)
+            if found is None:
+                return None
+            order, mapping = found
+            history = uow.orders.history(order_uuid)
+        return OrderDetail(
+            order=order,
+            mapping=mapping,
+            history=history,
+            created_at=history[0].created_at,
+            updated_at=history[-1].created_at,
+        )
+
+    def documents(
+        self,
+        *,
+        partner_key: str | None = None,
+        direction: str | None = None,
+        kind: str | None = None,
+        outcome: str | None = None,
+        payload_id: str | None = None,
+        correlation_id: str | None = None,
+        before: datetime | None = None,
+        limit: int = 100,
+    ) -> list[DocumentRecord]:
+        """The document log, newest first."""
+        with UnitOfWork(self._engine) as uow:
+            return uow.documents.query(
+                partner_key=partner_key,
+                direction=direction,
+                kind=kind,
+                outcome=outcome,
+                payload_id=payload_id,
+                correlation_id=correlation_id,
+                before=before,
+                limit=limit,
+            )
+
+    def document(self, document_id: UUID) -> tuple[DocumentRecord, list[DocumentRecord]] | None:
+        """One document and the answers we sent to it."""
+        with UnitOfWork(self._engine) as uow:
+            record = uow.documents.get(document_id)
+            if record is None:
+                return None
+            return record, uow.documents.replies_to(document_id)

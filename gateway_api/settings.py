@@ -1,0 +1,87 @@
+"""Runtime settings from `B2CONNECT_*` environment variables (pydantic-settings).
+
+`get_settings()` builds them once per process; nothing reads the environment at import time.
+"""
+
+from __future__ import annotations
+
+import functools
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(StrEnum):
+    """Where the hub runs. Production refuses demo secrets and demo partners."""
+
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+def _default_database_url() -> str:
+    return f"sqlite:///{Path.cwd() / 'var' / 'b2connect.db'}"
+
+
+def _default_mappings_dir() -> Path:
+    from mappings.engine import default_mappings_root  # noqa: PLC0415 - keeps import light
+
+    return default_mappings_root()
+
+
+class Settings(BaseSettings):
+    """Every knob of the gateway, read from `B2CONNECT_<NAME>` variables or a `.env` file."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="B2CONNECT_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    environment: Environment = Environment.DEVELOPMENT
+    """`production` refuses demo secrets (`demo:` references) and demo partners."""
+    database_url: str = Field(default_factory=_default_database_url)
+    """SQLAlchemy URL: `sqlite:///var/b2connect.db` by default, `postgresql+psycopg://...` in
+    production."""
+    database_pool_size: Annotated[int, Field(ge=1)] = 10
+    """Connections kept per process (PostgreSQL)."""
+    mappings_dir: Path = Field(default_factory=_default_mappings_dir)
+    """Root of the mappings tree: partner profiles, code lists, cross-references."""
+    cxml_dtd_dir: Path | None = None
+    """Directory of official cXML DTDs (`<version>/<Family>.dtd`); when set, inbound cXML is
+    validated and the result recorded; outbound documents are checked before sending."""
+    max_body_bytes: Annotated[int, Field(ge=1024)] = 10 * 1024 * 1024
+    """Largest request body any ingress accepts; larger ones get a 413 in the sender's protocol."""
+    hostname: str = "b2connect.local"
+    """Host part of the ids the hub mints (cXML payloadIDs)."""
+    cxml_version: str = "1.2.069"
+    """cXML version of the documents we emit when a profile names none."""
+    admin_token: SecretStr | None = None
+    """Bearer token for the operator endpoints (orders, documents, dead letters). Optional in
+    development; required in production."""
+
+    @field_validator("database_url")
+    @classmethod
+    def _sqlite_dir_exists(cls, value: str) -> str:
+        prefix = "sqlite:///"
+        if value.startswith(prefix) and value != f"{prefix}:memory:":
+            Path(value.removeprefix(prefix)).parent.mkdir(parents=True, exist_ok=True)
+        return value
+
+    @model_validator(mode="after")
+    def _production_is_locked_down(self) -> Settings:
+        if self.is_production and self.admin_token is None:
+            msg = "B2CONNECT_ADMIN_TOKEN is required when B2CONNECT_ENVIRONMENT=production"
+            raise ValueError(msg)
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        """True when demo material must be refused."""
+        return self.environment is Environment.PRODUCTION
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """The process-wide settings, built on first use."""
+    return Settings()

@@ -1,0 +1,72 @@
+"""Plain records the repositories read and write (no ORM identity map, no lazy loading)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+
+class DocumentOutcome(StrEnum):
+    """What the hub did with a document when it was logged (immutable, like the bytes)."""
+
+    PROCESSED = "processed"
+    """Understood and applied; the business state changed."""
+    HELD = "held"
+    """Accepted and stored, but parked as a dead letter (mapping or sequencing problem)."""
+    REJECTED = "rejected"
+    """Refused with an error answer in the sender's protocol; nothing changed."""
+    DUPLICATE = "duplicate"
+    """A retransmission of a document already answered; the original answer was repeated."""
+    SENT = "sent"
+    """A document we sent (a synchronous answer or an outbound message)."""
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """One row of the document log."""
+
+    id: UUID
+    partner_key: str | None
+    direction: str
+    protocol: str
+    kind: str
+    payload_id: str | None
+    correlation_id: str | None
+    in_reply_to: UUID | None
+    outcome: DocumentOutcome
+    status_code: int | None
+    detail: str | None
+    content_type: str | None
+    size: int
+    sha256: str
+    body: bytes
+    body_truncated: bool
+    remote_addr: str | None
+    created_at: datetime
+
+
+class DeadLetterStatus(StrEnum):
+    """Lifecycle of a dead letter."""
+
+    OPEN = "open"
+    """Waiting for a fix and a replay."""
+    REPLAYED = "replayed"
+    """Replayed successfully; the business state now reflects the document."""
+
+
+@dataclass(frozen=True)
+class DeadLetterRecord:
+    """A document the hub kept but could not apply, with why and how often it was retried."""
+
+    id: UUID
+    document_id: UUID
+    partner_key: str
+    stage: str
+    error: str
+    status: DeadLetterStatus
+    attempts: int
+    created_at: datetime
+    updated_at: datetime
+    resolved_at: datetime | None

@@ -1,0 +1,445 @@
+"""Repositories over one SQLAlchemy connection; the unit of work owns the transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Connection, Row, and_, delete, func, insert, select, update
+
+from gateway_api.domain import Order, OrderEvent, OrderStatus
+from gateway_api.store import tables as t
+from gateway_api.store.records import (
+    DeadLetterRecord,
+    DeadLetterStatus,
+    DocumentOutcome,
+    DocumentRecord,
+)
+from schemas import MappingReference, PurchaseOrder
+
+
+class DocumentRepository:
+    """The document log: append-only rows of raw bytes and what was done with them."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(self, *records: DocumentRecord) -> None:
+        """Append documents (one statement for all of them)."""
+        self._c.execute(insert(t.documents), [_document_row(r) for r in records])
+
+    def get(self, document_id: UUID) -> DocumentRecord | None:
+        """One document with its body."""
+        row = self._c.execute(
+            select(t.documents).where(t.documents.c.id == document_id)
+        ).one_or_none()
+        return None if row is None else _document_record(row)
+
+    def query(
+        self,
+        *,
+        partner_key: str | None = None,
+        direction: str | None = None,
+        kind: str | None = None,
+        outcome: str | None = None,
+        payload_id: str | None = None,
+        correlation_id: str | None = None,
+        before: datetime | None = None,
+        limit: int = 100,
+    ) -> list[DocumentRecord]:
+        """Newest first, filtered; bodies are included (callers decide what to show)."""
+        c = t.documents.c
+        filters: list[Any] = []
+        for column, value in (
+            (c.partner_key, partner_key),
+            (c.direction, direction),
+            (c.kind, kind),
+            (c.outcome, outcome),
+            (c.payload_id, payload_id),
+            (c.correlation_id, correlation_id),
+        ):
+            if value is not None:
+                filters.append(column == value)
+        if before is not None:
+            filters.append(c.created_at < before)
+        query = select(t.documents).where(and_(True, *filters))
+        rows = self._c.execute(query.order_by(c.created_at.desc(), c.id).limit(limit))
+        return [_document_record(row) for row in rows]
+
+    def replies_to(self, document_id: UUID) -> list[DocumentRecord]:
+        """Documents we sent in answer to `document_id`, oldest first."""
+        c = t.documents.c
+        rows = self._c.execute(
+            select(t.documents).where(c.in_reply_to == document_id).order_by(c.created_at)
+        )
+        return [_document_record(row) for row in rows]
+
+
+class IdempotencyRepository:
+    """Keys of documents already answered, pointing at the answer we gave."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def find(self, partner_key: str, scope: str, key: str) -> tuple[UUID, UUID | None] | None:
+        """(document id, response document id) of the first document with this key."""
+        c = t.idempotency_keys.c
+        row = self._c.execute(
+            select(c.document_id, c.response_document_id).where(
+                c.partner_key == partner_key, c.scope == scope, c.key == key
+            )
+        ).one_or_none()
+        return None if row is None else (row.document_id, row.response_document_id)
+
+    def add(
+        self,
+        partner_key: str,
+        scope: str,
+        key: str,
+        *,
+        document_id: UUID,
+        response_document_id: UUID | None,
+        at: datetime,
+    ) -> None:
+        """Record a key; a concurrent duplicate fails with IntegrityError at commit or flush."""
+        self._c.execute(
+            insert(t.idempotency_keys).values(
+                partner_key=partner_key,
+                scope=scope,
+                key=key,
+                document_id=document_id,
+                response_document_id=response_document_id,
+                created_at=at,
+            )
+        )
+
+
+@dataclass(frozen=True)
+class OrderSummary:
+    """An order as the operator list shows it."""
+
+    id: UUID
+    partner_key: str
+    order_id: str
+    status: str
+    version: int
+    currency: str
+    total: Any
+    order_date: datetime
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """One history entry as stored."""
+
+    version: int
+    kind: str
+    status: str
+    document_id: UUID | None
+    payload_id: str | None
+    document: dict[str, Any]
+    created_at: datetime
+
+
+class OrderRepository:
+    """Orders, their lines and their history."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def get_for_update(self, partner_key: str, order_id: str) -> Order | None:
+        """The order, row-locked until the transaction ends (PostgreSQL; SQLite locks the db)."""
+        c = t.orders.c
+        query = select(t.orders).where(c.partner_key == partner_key, c.order_id == order_id)
+        if self._c.dialect.name == "postgresql":
+            query = query.with_for_update()
+        row = self._c.execute(query).one_or_none()
+        return None if row is None else _order(row)
+
+    def get(self, order_uuid: UUID) -> tuple[Order, list[MappingReference]] | None:
+        """The order and the mapping references of its current version."""
+        row = self._c.execute(select(t.orders).where(t.orders.c.id == order_uuid)).one_or_none()
+        if row is None:
+            return None
+        return _order(row), [MappingReference.model_validate(m) for m in row.mapping]
+
+    def add(
+        self,
+        order: Order,
+        event: OrderEvent,
+        *,
+        document_id: UUID,
+        mapping: Sequence[MappingReference],
+        event_id: UUID,
+    ) -> None:
+        """Insert a new order with its lines and first event."""
+        self._c.execute(
+            insert(t.orders).values(
+                id=order.id,
+                partner_key=order.partner_key,
+                order_id=order.order_id,
+                created_at=event.at,
+                **_order_values(order, mapping, event.at),
+            )
+        )
+        self._write_lines(order)
+        self._add_event(order.id, event, document_id=document_id, event_id=event_id)
+
+    def save(
+        self,
+        order: Order,
+        event: OrderEvent,
+        *,
+        document_id: UUID,
+        mapping: Sequence[MappingReference],
+        event_id: UUID,
+    ) -> None:
+        """Store a changed order: header, replaced lines, and the new history entry."""
+        self._c.execute(
+            update(t.orders)
+            .where(t.orders.c.id == order.id)
+            .values(**_order_values(order, mapping, event.at))
+        )
+        self._c.execute(delete(t.order_lines).where(t.order_lines.c.order_uuid == order.id))
+        self._write_lines(order)
+        self._add_event(order.id, event, document_id=document_id, event_id=event_id)
+
+    def query(
+        self,
+        *,
+        partner_key: str | None = None,
+        status: str | None = None,
+        order_id: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[OrderSummary]:
+        """Most recently changed first."""
+        c = t.orders.c
+        filters: list[Any] = []
+        if partner_key is not None:
+            filters.append(c.partner_key == partner_key)
+        if status is not None:
+            filters.append(c.status == status)
+        if order_id is not None:
+            filters.append(c.order_id == order_id)
+        query = (
+            select(
+                c.id,
+                c.partner_key,
+                c.order_id,
+                c.status,
+                c.version,
+                c.currency,
+                c.total,
+                c.order_date,
+                c.created_at,
+                c.updated_at,
+            )
+            .where(and_(True, *filters))
+            .order_by(c.updated_at.desc(), c.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [OrderSummary(**row._mapping) for row in self._c.execute(query)]
+
+    def history(self, order_uuid: UUID) -> list[StoredEvent]:
+        """Every event of the order, oldest first."""
+        c = t.order_events.c
+        rows = self._c.execute(
+            select(t.order_events).where(c.order_uuid == order_uuid).order_by(c.version)
+        )
+        return [
+            StoredEvent(
+                version=row.version,
+                kind=row.kind,
+                status=row.status,
+                document_id=row.document_id,
+                payload_id=row.payload_id,
+                document=row.document,
+                created_at=row.created_at,
+            )
+            for row in rows
+        ]
+
+    def count(self) -> int:
+        """Number of stored orders."""
+        return int(self._c.execute(select(func.count()).select_from(t.orders)).scalar_one())
+
+    def _write_lines(self, order: Order) -> None:
+        lines = order.current.lines
+        if not lines:
+            return
+        self._c.execute(
+            insert(t.order_lines),
+            [
+                {
+                    "order_uuid": order.id,
+                    "line_number": line.line_number,
+                    "sku": line.sku,
+                    "supplier_part_id": line.supplier_part_id,
+                    "buyer_part_id": line.buyer_part_id,
+                    "description": line.description,
+                    "quantity": line.quantity,
+                    "unit_of_measure": line.unit_of_measure,
+                    "unit_price": line.unit_price,
+                    "requested_delivery_date": line.requested_delivery_date,
+                }
+                for line in lines
+            ],
+        )
+
+    def _add_event(
+        self, order_uuid: UUID, event: OrderEvent, *, document_id: UUID, event_id: UUID
+    ) -> None:
+        self._c.execute(
+            insert(t.order_events).values(
+                id=event_id,
+                order_uuid=order_uuid,
+                version=event.version,
+                kind=event.kind.value,
+                status=event.status.value,
+                document_id=document_id,
+                payload_id=event.payload_id,
+                document=event.document.model_dump(mode="json"),
+                created_at=event.at,
+            )
+        )
+
+
+class DeadLetterRepository:
+    """Documents kept but not applied, waiting for a fix and a replay."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(self, record: DeadLetterRecord) -> None:
+        """Park a document."""
+        self._c.execute(insert(t.dead_letters).values(**record.__dict__))
+
+    def get(self, dead_letter_id: UUID, *, for_update: bool = False) -> DeadLetterRecord | None:
+        """One dead letter (row-locked on PostgreSQL when asked)."""
+        query = select(t.dead_letters).where(t.dead_letters.c.id == dead_letter_id)
+        if for_update and self._c.dialect.name == "postgresql":
+            query = query.with_for_update()
+        row = self._c.execute(query).one_or_none()
+        return None if row is None else _dead_letter(row)
+
+    def query(
+        self,
+        *,
+        status: str | None = None,
+        partner_key: str | None = None,
+        limit: int = 100,
+    ) -> list[DeadLetterRecord]:
+        """Oldest first, so the queue reads in arrival order."""
+        c = t.dead_letters.c
+        filters: list[Any] = []
+        if status is not None:
+            filters.append(c.status == status)
+        if partner_key is not None:
+            filters.append(c.partner_key == partner_key)
+        rows = self._c.execute(
+            select(t.dead_letters)
+            .where(and_(True, *filters))
+            .order_by(c.created_at, c.id)
+            .limit(limit)
+        )
+        return [_dead_letter(row) for row in rows]
+
+    def mark_replayed(self, dead_letter_id: UUID, *, at: datetime) -> None:
+        """The replay succeeded."""
+        c = t.dead_letters.c
+        self._c.execute(
+            update(t.dead_letters)
+            .where(c.id == dead_letter_id)
+            .values(
+                status=DeadLetterStatus.REPLAYED.value,
+                attempts=c.attempts + 1,
+                updated_at=at,
+                resolved_at=at,
+            )
+        )
+
+    def record_failed_replay(self, dead_letter_id: UUID, *, error: str, at: datetime) -> None:
+        """The replay failed again; keep the newest error."""
+        c = t.dead_letters.c
+        self._c.execute(
+            update(t.dead_letters)
+            .where(c.id == dead_letter_id)
+            .values(error=error, attempts=c.attempts + 1, updated_at=at)
+        )
+
+
+class PartnerRepository:
+    """The partners table, mirrored from mapping profiles at start-up."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def sync(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert or update partners by key (portable upsert: read, then write)."""
+        existing = {key for (key,) in self._c.execute(select(t.partners.c.key))}
+        for row in rows:
+            if row["key"] in existing:
+                self._c.execute(
+                    update(t.partners).where(t.partners.c.key == row["key"]).values(**row)
+                )
+            else:
+                self._c.execute(insert(t.partners).values(**row))
+
+    def keys(self) -> list[str]:
+        """Every partner key, sorted."""
+        return sorted(k for (k,) in self._c.execute(select(t.partners.c.key)))
+
+
+def _document_row(record: DocumentRecord) -> dict[str, Any]:
+    row = dict(record.__dict__)
+    row["outcome"] = record.outcome.value
+    return row
+
+
+def _document_record(row: Row[Any]) -> DocumentRecord:
+    values = dict(row._mapping)
+    values["outcome"] = DocumentOutcome(values["outcome"])
+    values["body"] = bytes(values["body"])
+    return DocumentRecord(**values)
+
+
+def _order_values(
+    order: Order, mapping: Sequence[MappingReference], at: datetime
+) -> dict[str, Any]:
+    current = order.current
+    return {
+        "status": order.status.value,
+        "version": order.version,
+        "current_payload_id": order.current_payload_id,
+        "currency": current.currency,
+        "total": current.total,
+        "order_date": current.order_date,
+        "document": current.model_dump(mode="json"),
+        "mapping": [m.model_dump(mode="json") for m in mapping],
+        "updated_at": at,
+    }
+
+
+def _order(row: Row[Any]) -> Order:
+    return Order(
+        id=row.id,
+        partner_key=row.partner_key,
+        order_id=row.order_id,
+        version=row.version,
+        status=OrderStatus(row.status),
+        current=PurchaseOrder.model_validate(row.document),
+        current_payload_id=row.current_payload_id,
+    )
+
+
+def _dead_letter(row: Row[Any]) -> DeadLetterRecord:
+    values = dict(row._mapping)
+    values["status"] = DeadLetterStatus(values["status"])
+    return DeadLetterRecord(**values)

@@ -1,0 +1,158 @@
+"""The relational schema (SQLAlchemy Core). Alembic migrations in `migrations/` create it.
+
+Core tables rather than ORM classes: the ingest path writes a handful of rows per document and
+runs at a thousand documents a second, and repositories map rows to domain objects explicitly.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+from gateway_api.store.types import UtcDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+JsonDocument = JSON().with_variant(JSONB(), "postgresql")
+Decimal20 = Numeric(20, 6)
+
+partners = Table(
+    "partners",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("connector", String(64), nullable=False),
+    Column("display_name", String(200), nullable=False),
+    Column("enabled", Boolean, nullable=False),
+    Column("demo", Boolean, nullable=False),
+    Column("profile_sha256", String(64), nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    comment="Trading partners known to the hub, mirrored from the mapping profiles.",
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("partner_key", String(64), nullable=True, comment="As claimed for rejected input"),
+    Column("direction", String(8), nullable=False),
+    Column("protocol", String(16), nullable=False),
+    Column("kind", String(64), nullable=False),
+    Column("payload_id", String(255), nullable=True),
+    Column("correlation_id", String(255), nullable=True),
+    Column("in_reply_to", Uuid, ForeignKey("documents.id"), nullable=True),
+    Column("outcome", String(16), nullable=False),
+    Column("status_code", Integer, nullable=True),
+    Column("detail", Text, nullable=True),
+    Column("content_type", String(100), nullable=True),
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("body_truncated", Boolean, nullable=False, default=False),
+    Column("remote_addr", String(64), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_documents_partner_created", "partner_key", "created_at"),
+    Index("ix_documents_payload_id", "payload_id"),
+    Index("ix_documents_correlation_id", "correlation_id"),
+    Index("ix_documents_created_at", "created_at"),
+    comment="Every document in and out, raw bytes (shared secrets masked), never updated.",
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("partner_key", String(64), ForeignKey("partners.key"), nullable=False),
+    Column("order_id", String(255), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("current_payload_id", String(255), nullable=True),
+    Column("currency", String(3), nullable=False),
+    Column("total", Decimal20, nullable=True),
+    Column("order_date", UtcDateTime, nullable=False),
+    Column("document", JsonDocument, nullable=False, comment="Canonical PurchaseOrder JSON"),
+    Column("mapping", JsonDocument, nullable=False, comment="Mapping files + hashes applied"),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("partner_key", "order_id", name="uq_orders_partner_order"),
+    Index("ix_orders_updated_at", "updated_at"),
+)
+
+order_lines = Table(
+    "order_lines",
+    metadata,
+    Column("order_uuid", Uuid, ForeignKey("orders.id", ondelete="CASCADE"), primary_key=True),
+    Column("line_number", Integer, primary_key=True),
+    Column("sku", String(100), nullable=True),
+    Column("supplier_part_id", String(255), nullable=True),
+    Column("buyer_part_id", String(255), nullable=True),
+    Column("description", Text, nullable=True),
+    Column("quantity", Decimal20, nullable=False),
+    Column("unit_of_measure", String(35), nullable=False),
+    Column("unit_price", Decimal20, nullable=True),
+    Column("requested_delivery_date", UtcDateTime, nullable=True),
+)
+
+order_events = Table(
+    "order_events",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("order_uuid", Uuid, ForeignKey("orders.id", ondelete="CASCADE"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("document_id", Uuid, ForeignKey("documents.id"), nullable=True),
+    Column("payload_id", String(255), nullable=True),
+    Column("document", JsonDocument, nullable=False, comment="Canonical snapshot at this event"),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("order_uuid", "version", name="uq_order_events_order_version"),
+)
+
+dead_letters = Table(
+    "dead_letters",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("document_id", Uuid, ForeignKey("documents.id"), nullable=False),
+    Column("partner_key", String(64), nullable=False),
+    Column("stage", String(32), nullable=False),
+    Column("error", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("resolved_at", UtcDateTime, nullable=True),
+    Index("ix_dead_letters_status_created", "status", "created_at"),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("partner_key", String(64), primary_key=True),
+    Column("scope", String(32), primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("document_id", Uuid, ForeignKey("documents.id"), nullable=False),
+    Column("response_document_id", Uuid, ForeignKey("documents.id"), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+)

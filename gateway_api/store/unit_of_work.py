@@ -1,0 +1,58 @@
+"""Unit of work: one connection, one transaction, every repository on it."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Connection, Engine, RootTransaction
+
+from gateway_api.store.repositories import (
+    DeadLetterRepository,
+    DocumentRepository,
+    IdempotencyRepository,
+    OrderRepository,
+    PartnerRepository,
+)
+
+
+class UnitOfWork:
+    """`with UnitOfWork(engine) as uow: ...; uow.commit()` - anything not committed rolls back."""
+
+    connection: Connection
+    documents: DocumentRepository
+    idempotency: IdempotencyRepository
+    orders: OrderRepository
+    dead_letters: DeadLetterRepository
+    partners: PartnerRepository
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._transaction: RootTransaction | None = None
+
+    def __enter__(self) -> Self:
+        self.connection = self._engine.connect()
+        self._transaction = self.connection.begin()
+        self.documents = DocumentRepository(self.connection)
+        self.idempotency = IdempotencyRepository(self.connection)
+        self.orders = OrderRepository(self.connection)
+        self.dead_letters = DeadLetterRepository(self.connection)
+        self.partners = PartnerRepository(self.connection)
+        return self
+
+    def commit(self) -> None:
+        """Make everything done in this unit durable."""
+        assert self._transaction is not None
+        self._transaction.commit()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if self._transaction is not None and self._transaction.is_active:
+                self._transaction.rollback()
+        finally:
+            self.connection.close()

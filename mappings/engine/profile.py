@@ -1,0 +1,213 @@
+"""The partner profile: who a trading partner is and which mapping files apply to it.
+
+One `partners/<key>/profile.yaml` per partner. The profile is data only: identities and
+endpoints go to the connector (`connector_config`, opaque here), secrets are references
+(`env:` / `demo:`), and the unit and part policies name the CSV files the engine loads.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import PurePosixPath
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from mappings.engine.secret_refs import SecretReference, parse_secret_reference
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+"""Partner keys: lower-case letters and digits in dash-separated words (`coupa-demo`)."""
+
+_SECRET_NAME = re.compile(r"[a-z][a-z0-9_]*")
+# Keys that look like a literal secret inside connector_config; secrets go under `secrets:`.
+_SECRET_LIKE_KEY = re.compile(
+    r"(?:^|_)(?:secret|password|passwd|api_?key|private_key|access_token|refresh_token)$|^token$"
+)
+
+
+def _relative_csv_path(value: str) -> str:
+    """A path inside the mappings root: relative, POSIX, no `..`, ending in `.csv`."""
+    path = PurePosixPath(value)
+    if "\\" in value or path.is_absolute() or ".." in path.parts or not path.parts:
+        msg = "must be a POSIX path relative to the mappings root, without '..'"
+        raise ValueError(msg)
+    if path.suffix != ".csv":
+        msg = "must name a .csv file"
+        raise ValueError(msg)
+    return path.as_posix()
+
+
+MappingPath = Annotated[
+    str, StringConstraints(strip_whitespace=True), AfterValidator(_relative_csv_path)
+]
+"""A CSV file path relative to the mappings root (`codelists/uom.csv`)."""
+
+DocumentKind = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+"""A protocol document kind as the connector names it (`OrderRequest`, `850`)."""
+
+UnknownPartPolicy = Literal["reject", "supplier_part_id_is_sku"]
+"""What to do with an order line whose part ids are not in the cross-reference."""
+
+
+class _ProfileModel(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+
+def _unique(kinds: tuple[str, ...]) -> tuple[str, ...]:
+    repeated = sorted({kind for kind in kinds if kinds.count(kind) > 1})
+    if repeated:
+        msg = f"document kinds must be unique; repeated: {repeated}"
+        raise ValueError(msg)
+    return kinds
+
+
+class DocumentKinds(_ProfileModel):
+    """Protocol document kinds enabled for the partner, per direction."""
+
+    inbound: Annotated[tuple[DocumentKind, ...], AfterValidator(_unique)] = ()
+    """Kinds the partner may send us (e.g. `OrderRequest`); anything else is refused."""
+    outbound: Annotated[tuple[DocumentKind, ...], AfterValidator(_unique)] = ()
+    """Kinds we send the partner (e.g. `ConfirmationRequest`, `ShipNoticeRequest`)."""
+
+
+class UnitsPolicy(_ProfileModel):
+    """Which unit-of-measure code lists translate the partner's units to UN/ECE Rec 20."""
+
+    codelist: MappingPath = "codelists/uom.csv"
+    """The shared code list (relative to the mappings root)."""
+    overrides: MappingPath | None = None
+    """Partner-specific list, usually in the partner folder; its rows win over the shared list."""
+
+
+class PartsPolicy(_ProfileModel):
+    """How order lines get our SKU."""
+
+    crossref: MappingPath | None = None
+    """CSV `partner_part_id,sku,description` (relative to the mappings root)."""
+    unknown: UnknownPartPolicy = "reject"
+    """`reject`: a part not in the cross-reference is a mapping problem;
+    `supplier_part_id_is_sku`: the partner already sends our SKU as its supplier part id."""
+
+    @model_validator(mode="after")
+    def _reject_needs_a_crossref(self) -> PartsPolicy:
+        if self.crossref is None and self.unknown == "reject":
+            msg = (
+                "parts.crossref is required when parts.unknown is 'reject' (every line would fail)"
+            )
+            raise ValueError(msg)
+        return self
+
+
+def _valid_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        msg = f"{value!r} is not an IANA time zone name (e.g. 'UTC', 'America/New_York')"
+        raise ValueError(msg) from error
+    return value
+
+
+def _valid_secrets(secrets: dict[str, str]) -> dict[str, str]:
+    for name, reference in secrets.items():
+        if not _SECRET_NAME.fullmatch(name):
+            msg = f"secret name {name!r} must be lower_snake_case"
+            raise ValueError(msg)
+        try:
+            parse_secret_reference(reference)
+        except ValueError as error:
+            msg = f"secret {name!r}: {error}"
+            raise ValueError(msg) from None
+    return secrets
+
+
+def _secret_like_keys(value: object, path: str = "") -> list[str]:
+    found: list[str] = []
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if isinstance(key, str) and _SECRET_LIKE_KEY.search(key.lower()):
+                found.append(where)
+            found.extend(_secret_like_keys(item, where))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            found.extend(_secret_like_keys(item, f"{path}[{index}]"))
+    return found
+
+
+def _no_literal_secrets(config: dict[str, Any]) -> dict[str, Any]:
+    suspects = _secret_like_keys(config)
+    if suspects:
+        msg = (
+            f"keys that look like secrets ({', '.join(suspects)}) do not belong in "
+            "connector_config; reference them under 'secrets:' as env:VARNAME"
+        )
+        raise ValueError(msg)
+    return config
+
+
+class PartnerProfile(_ProfileModel):
+    """A trading partner: identity, connector, secret references and mapping policies.
+
+    Loaded from `partners/<key>/profile.yaml`; the key must equal the folder name.
+    """
+
+    key: Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+    """Partner key, a slug equal to the profile's folder name (`coupa-demo`)."""
+    display_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+    """Human name for logs and the operator surface."""
+    connector: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+    """Registry key of the connector that speaks this partner's protocol (`coupa`, `ariba`)."""
+    enabled: bool = True
+    """Disabled partners keep their profile but the core refuses their traffic."""
+    demo: bool = False
+    """A documented demo partner with public demo secrets; refused in production."""
+    timezone: Annotated[str, AfterValidator(_valid_timezone)] = "UTC"
+    """IANA zone applied to timestamps the partner sends without an offset (date-only dates)."""
+    connector_config: Annotated[dict[str, Any], AfterValidator(_no_literal_secrets)] = Field(
+        default_factory=dict
+    )
+    """Connector settings (identities, endpoints, versions); validated by the connector's own
+    config model, opaque to the mapping engine. Never secrets."""
+    secrets: Annotated[dict[str, str], AfterValidator(_valid_secrets)] = Field(default_factory=dict)
+    """Secret references by name: `env:VARNAME`, or `demo:<value>` in demo profiles only."""
+    documents: DocumentKinds = Field(default_factory=DocumentKinds)
+    """Protocol document kinds enabled per direction."""
+    units: UnitsPolicy = Field(default_factory=UnitsPolicy)
+    """Unit-of-measure code lists."""
+    parts: PartsPolicy
+    """Part cross-reference and the policy for unknown parts."""
+
+    @model_validator(mode="after")
+    def _demo_secrets_only_in_demo_profiles(self) -> PartnerProfile:
+        demo_refs = sorted(name for name, ref in self.secret_references().items() if ref.is_demo)
+        if demo_refs and not self.demo:
+            msg = (
+                f"secrets {demo_refs} use demo: references, which only demo profiles "
+                "(demo: true) may use; reference real secrets as env:VARNAME"
+            )
+            raise ValueError(msg)
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The partner's time zone as a `ZoneInfo` (cached by `zoneinfo`)."""
+        return ZoneInfo(self.timezone)
+
+    def secret_references(self) -> dict[str, SecretReference]:
+        """Every secret reference, parsed; the core resolves them (and refuses demo ones in
+        production)."""
+        return {name: parse_secret_reference(ref) for name, ref in self.secrets.items()}
+
+    @property
+    def uses_demo_secrets(self) -> bool:
+        """True when any secret is a `demo:` reference."""
+        return any(ref.is_demo for ref in self.secret_references().values())
