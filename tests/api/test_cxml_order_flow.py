@@ -232,3 +232,27 @@ def test_unknown_part_is_held_then_replayed_after_a_mapping_fix(
     again = client.post("/cxml/coupa-demo", content=body)
     assert status_of(again.content).code == 201
     assert len(client.get("/orders").json()) == 1
+
+
+def test_runtime_dtd_validation_records_deviations_but_stays_tolerant(
+    settings: Any, clock: Any
+) -> None:
+    from gateway_api.http.app import create_app
+    from gateway_api.runtime import build_runtime
+    from tests.support.paths import CXML_DTD_DIR
+
+    validating = settings.model_copy(update={"cxml_dtd_dir": CXML_DTD_DIR})
+    with TestClient(create_app(runtime=build_runtime(validating, clock=clock))) as client:
+        valid = order_request(order_id="PO-DTD-1", payload_id="dtd-ok@x")
+        # Element order broken as real platforms do: BillTo before ShipTo is a DTD violation.
+        text = order_request(order_id="PO-DTD-2", payload_id="dtd-bad@x").decode()
+        ship = text[text.index("<ShipTo>") : text.index("</ShipTo>") + len("</ShipTo>")]
+        bill = text[text.index("<BillTo>") : text.index("</BillTo>") + len("</BillTo>")]
+        swapped = text.replace(ship, "@@").replace(bill, ship).replace("@@", bill).encode()
+        assert post(client, "coupa-demo", valid)[1].code == 200
+        assert post(client, "coupa-demo", swapped)[1].code == 200
+        [ok] = client.get("/documents", params={"payload_id": "dtd-ok@x"}).json()
+        [deviating] = client.get("/documents", params={"payload_id": "dtd-bad@x"}).json()
+        assert ok["detail"] is None
+        assert deviating["outcome"] == "processed"
+        assert "not valid against the cXML DTD" in deviating["detail"]

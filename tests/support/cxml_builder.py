@@ -129,7 +129,7 @@ def _item(number: int, line: Line, ident: DemoIdentity, currency: str) -> str:
     )
     return f"""      <ItemOut quantity="{line.quantity}" lineNumber="{number}">
         <ItemID>{ids}</ItemID>
-        <ItemDetail><UnitPrice><Money currency="{currency}">{line.price}</Money></UnitPrice><Description xml:lang="en">{escape(line.description)}</Description><UnitOfMeasure>{line.unit}</UnitOfMeasure></ItemDetail>
+        <ItemDetail><UnitPrice><Money currency="{currency}">{line.price}</Money></UnitPrice><Description xml:lang="en">{escape(line.description)}</Description><UnitOfMeasure>{line.unit}</UnitOfMeasure><Classification domain="UNSPSC">44120000</Classification></ItemDetail>
       </ItemOut>"""
 
 
