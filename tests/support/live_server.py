@@ -47,7 +47,7 @@ def live_gateway(
         "--log-level",
         "warning",
     ]
-    process = subprocess.Popen(  # noqa: S603 - our own console script
+    process = subprocess.Popen(
         command,
         cwd=REPO_ROOT,
         env=env,

@@ -1,0 +1,40 @@
+"""The facade exports exactly the public API other layers code against."""
+
+from __future__ import annotations
+
+from connectors.formats import cxml
+
+PUBLIC = {
+    "Credential",
+    "CxmlDocument",
+    "CxmlHeader",
+    "CxmlStatus",
+    "DEFAULT_VERSION",
+    "DtdValidator",
+    "MAX_DEPTH",
+    "build_response",
+    "dtd_family",
+    "format_cxml_datetime",
+    "new_payload_id",
+    "parse_cxml",
+    "parse_cxml_datetime",
+    "read_order_request",
+}
+
+
+def test_all_is_the_public_api() -> None:
+    assert set(cxml.__all__) == PUBLIC
+
+
+def test_every_exported_name_exists_and_is_documented() -> None:
+    for name in cxml.__all__:
+        value = getattr(cxml, name)
+        if callable(value):
+            assert value.__doc__, name
+
+
+def test_public_classes_and_functions_live_in_private_modules() -> None:
+    for name in cxml.__all__:
+        value = getattr(cxml, name)
+        if callable(value):
+            assert value.__module__.startswith("connectors.formats.cxml._"), name
