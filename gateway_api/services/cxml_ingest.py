@@ -296,7 +296,7 @@ class CxmlIngestService:
             )
             uow.commit()
         logger.info("duplicate payloadID %s from %s answered again", payload_id, partner.key)
-        status = CxmlStatus(code=status_code or 200, text="duplicate", message="")
+        status = CxmlStatus.of(status_code or 200, "duplicate of an answered document")
         return CxmlAnswer(status, answer_body, original_id)
 
     def _hold(

@@ -1,1 +1,38 @@
-"""Package."""
+"""Sans-I/O cXML: parse untrusted bytes safely, read documents into the canonical model, and
+build answers in exact DTD order. No network, no database, no environment; see README.md.
+
+    document = parse_cxml(body)                  # safe parse + envelope (credentials, kind)
+    order = read_order_request(document)         # -> schemas.PurchaseOrder
+    answer = build_response(CxmlStatus.ok(), payload_id=new_payload_id(now, host), timestamp=now)
+
+Errors are those of `connectors.core.errors`: `MalformedDocumentError`, `UnsafeDocumentError`,
+`UnsupportedDocumentError` (with `location`), and `ConfigError` from `DtdValidator`.
+"""
+
+from __future__ import annotations
+
+from connectors.formats.cxml._datetime import format_cxml_datetime, parse_cxml_datetime
+from connectors.formats.cxml._dtd import DtdValidator, dtd_family
+from connectors.formats.cxml._envelope import Credential, CxmlDocument, CxmlHeader, parse_cxml
+from connectors.formats.cxml._order_request import read_order_request
+from connectors.formats.cxml._parser import MAX_DEPTH
+from connectors.formats.cxml._payload_id import new_payload_id
+from connectors.formats.cxml._response import DEFAULT_VERSION, build_response
+from connectors.formats.cxml._status import CxmlStatus
+
+__all__ = [
+    "DEFAULT_VERSION",
+    "MAX_DEPTH",
+    "Credential",
+    "CxmlDocument",
+    "CxmlHeader",
+    "CxmlStatus",
+    "DtdValidator",
+    "build_response",
+    "dtd_family",
+    "format_cxml_datetime",
+    "new_payload_id",
+    "parse_cxml",
+    "parse_cxml_datetime",
+    "read_order_request",
+]

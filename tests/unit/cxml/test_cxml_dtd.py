@@ -113,3 +113,8 @@ def test_an_unreadable_dtd_is_a_config_error(tmp_path: Path) -> None:
     body = b'<cXML payloadID="1" timestamp="2026-11-22T10:30:00Z"><Response/></cXML>'
     with pytest.raises(ConfigError, match="cannot load"):
         DtdValidator(tmp_path).validate(body)
+
+
+def test_a_missing_directory_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read"):
+        DtdValidator(tmp_path / "nowhere")

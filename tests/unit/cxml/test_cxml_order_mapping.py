@@ -117,7 +117,7 @@ def test_update_and_delete_carry_version_and_supersedes(
     assert order.supersedes == "1763835000000.42.prev@buyer.example"
 
 
-@pytest.mark.parametrize("version", ["abc", "0", "-1", "2.5", ""])
+@pytest.mark.parametrize("version", ["abc", "0", "-1", "2.5", "", "9" * 5000])
 def test_unusable_order_version_becomes_none(make_order: Builder, version: str) -> None:
     order = _order(make_order(header_attributes=HEADER + f' orderVersion="{version}"'))
     assert order.version is None
@@ -330,6 +330,12 @@ def test_element_order_does_not_matter(make_order: Builder) -> None:
 # --- lines --------------------------------------------------------------------------------------
 
 
+def test_largest_accepted_numbers(make_order: Builder) -> None:
+    item = _item(f'quantity="{"9" * 18}.{"9" * 18}" lineNumber="999999999"')
+    line = _order(make_order(items=item)).lines[0]
+    assert (line.line_number, line.quantity) == (999_999_999, Decimal(f"{'9' * 18}.{'9' * 18}"))
+
+
 def test_line_fields(make_order: Builder) -> None:
     item = (
         _item(
@@ -401,6 +407,14 @@ def test_blanket_item_detail_is_read(make_order: Builder) -> None:
         (_item() + _item('quantity="NaN"'), "is not a decimal number", "ItemOut[2]/@quantity"),
         (_item('quantity="Infinity"'), "is not a decimal number", "ItemOut[1]/@quantity"),
         (_item('quantity="1,5"'), '"1,5" is not a decimal number', "ItemOut[1]/@quantity"),
+        (_item('quantity="1E+999999999"'), "is out of range", "ItemOut[1]/@quantity"),
+        (_item('quantity="1000000000000000000"'), "is out of range", "ItemOut[1]/@quantity"),
+        (_item(f'quantity="0.{"0" * 18}1"'), "is out of range", "ItemOut[1]/@quantity"),
+        (
+            _item(f'quantity="1" lineNumber="{"9" * 5000}"'),
+            "is not a positive integer",
+            "ItemOut[1]/@lineNumber",
+        ),
         (_item('lineNumber="1"'), "ItemOut[1]@quantity is required", "ItemOut[1]/@quantity"),
         (
             _item().replace(">1.00<", ">1.00 USD<"),

@@ -161,6 +161,12 @@ def test_not_well_formed_error_names_line_and_column() -> None:
     assert "Opening and ending tag mismatch" in str(caught.value)
 
 
+def test_document_values_in_messages_are_cut_short() -> None:
+    with pytest.raises(MalformedDocumentError) as caught:
+        parse_cxml(b"<" + b"x" * 40_000 + b' payloadID="1"/>')
+    assert len(str(caught.value)) < 200
+
+
 def test_invalid_utf8_location_names_the_byte_offset() -> None:
     body = b'<cXML payloadID="1\xff">'
     with pytest.raises(MalformedDocumentError) as caught:
