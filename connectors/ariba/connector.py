@@ -9,18 +9,16 @@ from connectors.cxml_platform import CxmlPlatformConnector
 class AribaConnector(CxmlPlatformConnector):
     """Ariba Network routes orders by ANID (`NetworkID` domain, `-T` suffix for test accounts).
 
-    The Sender is often the network itself rather than the buyer, which is why the profile
-    names `sender` separately from `buyer`. Test-account orders carry `deploymentMode="test"`
-    and arrive flagged `is_test` in the canonical order.
+    The profile names `sender` separately from `buyer` because the authenticating Sender need
+    not be the buying organisation (an assumption for Ariba Network relays; see README.md).
+    Test-account orders carry `deploymentMode="test"` and arrive flagged `is_test`.
     """
 
     spec = ConnectorSpec(
         key="ariba",
         display_name="SAP Ariba",
         protocol="cxml",
-        capabilities=frozenset({Capability.INBOUND, Capability.PUSH}),
+        # Outbound documents (confirmations, ship notices, invoices) arrive with PUSH support.
+        capabilities=frozenset({Capability.INBOUND}),
         inbound_documents=frozenset({"OrderRequest"}),
-        outbound_documents=frozenset(
-            {"ConfirmationRequest", "ShipNoticeRequest", "InvoiceDetailRequest"}
-        ),
     )

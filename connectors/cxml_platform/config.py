@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, SecretStr
 class CredentialConfig(BaseModel):
     """One cXML credential: a domain (compared case-insensitively) and an identity."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
     domain: Annotated[str, Field(min_length=1)]
     """Credential domain, e.g. `NetworkID`, `DUNS`, or a buyer-defined one."""
@@ -28,7 +28,8 @@ class CxmlPlatformConfig(BaseModel):
     `sender` is who authenticates with the shared secret (the buyer, or a network such as Ariba).
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # hide_input_in_errors: a validation error must never echo the shared secret it was given.
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
     buyer: CredentialConfig
     """The buying organisation's credential (cXML From)."""

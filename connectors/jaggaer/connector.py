@@ -14,9 +14,7 @@ class JaggaerConnector(CxmlPlatformConnector):
         key="jaggaer",
         display_name="JAGGAER",
         protocol="cxml",
-        capabilities=frozenset({Capability.INBOUND, Capability.PUSH}),
+        # Outbound documents (confirmations, ship notices, invoices) arrive with PUSH support.
+        capabilities=frozenset({Capability.INBOUND}),
         inbound_documents=frozenset({"OrderRequest"}),
-        outbound_documents=frozenset(
-            {"ConfirmationRequest", "ShipNoticeRequest", "InvoiceDetailRequest"}
-        ),
     )

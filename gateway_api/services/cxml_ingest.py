@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
 from uuid import UUID, uuid4
 
 from sqlalchemy import Engine
@@ -33,7 +32,7 @@ from connectors.formats.cxml import (
 )
 from gateway_api.domain import OrderConflictError, UnknownOrderError
 from gateway_api.services.document_log import inbound_record, reply_record
-from gateway_api.services.order_intake import apply_order
+from gateway_api.services.order_intake import OrderChange, decide_order_change
 from gateway_api.services.partners import Partner, PartnerDirectory
 from gateway_api.store.records import (
     DeadLetterRecord,
@@ -80,6 +79,33 @@ class _Received:
     content_type: str | None
     dtd_note: str | None = None
     """Set when DTD validation is on and the document deviates (it is still read tolerantly)."""
+
+
+@dataclass(frozen=True)
+class _Apply:
+    """The document is a valid, mapped order change: apply it."""
+
+    envelope: Envelope[PurchaseOrder]
+
+
+@dataclass(frozen=True)
+class _Hold:
+    """Keep the document as a dead letter (replayable) and answer `status`."""
+
+    stage: str
+    error: str
+    status: CxmlStatus
+    correlation_id: str | None
+
+
+@dataclass(frozen=True)
+class _Refuse:
+    """Refuse the document with `status`; keep it in the log."""
+
+    status: CxmlStatus
+
+
+_Plan = _Apply | _Hold | _Refuse
 
 
 class CxmlIngestService:
@@ -184,177 +210,96 @@ class CxmlIngestService:
 
     # -- the authenticated path -----------------------------------------------------------
 
-    def _process(self, received: _Received) -> CxmlAnswer:  # noqa: PLR0911 - one per outcome
-        duplicate = self._answer_if_duplicate(received)
-        if duplicate is not None:
-            return duplicate
+    def _process(self, received: _Received) -> CxmlAnswer:
+        plan = self._plan(received)
+        try:
+            return self._commit(received, plan)
+        except IntegrityError:
+            # A concurrent twin (same payloadID, or a `new` for the same order) committed first;
+            # a second attempt sees it and answers as a duplicate or a conflict.
+            return self._commit(received, plan)
+
+    def _plan(self, received: _Received) -> _Plan:
+        """Decide everything that needs no database: kind, decoding, mapping."""
         partner, document = received.partner, received.document
         if (
             document.kind not in partner.profile.documents.inbound
             or document.kind not in partner.connector.spec.inbound_documents
         ):
-            status = CxmlStatus.not_acceptable(
-                f"{document.kind} is not accepted from this partner at this endpoint"
+            return _Refuse(
+                CxmlStatus.not_acceptable(
+                    f"{document.kind} is not accepted from this partner at this endpoint"
+                )
             )
-            return self._refuse(received, status)
         try:
             order = partner.connector.read_order(document, default_tz=partner.timezone)
         except UnsupportedDocumentError as error:
-            return self._refuse(received, CxmlStatus.not_acceptable(str(error)))
+            return _Refuse(CxmlStatus.not_acceptable(str(error)))
         except DocumentError as error:
-            return self._refuse(received, CxmlStatus.bad_request(str(error)))
-        try:
-            return self._apply(received, order)
-        except IntegrityError:
-            # A concurrent twin (same payloadID, or a `new` for the same order) won the race.
-            duplicate = self._answer_if_duplicate(received)
-            if duplicate is not None:
-                return duplicate
-            return self._apply(received, order)
-
-    def _apply(self, received: _Received, order: PurchaseOrder) -> CxmlAnswer:
-        partner = received.partner
+            return _Refuse(CxmlStatus.bad_request(str(error)))
         try:
             mapping = self._directory.mapping(partner.key)
             mapped = map_purchase_order(order, mapping)
         except (MappingError, MappingConfigError) as error:
             reason = str(error)
             status = CxmlStatus.accepted(f"accepted and held for review: {reason}")
-            return self._hold(received, order, stage="mapping", error=reason, status=status)
-        now = self._clock()
-        answer_body = partner.connector.answer(CxmlStatus.ok())
-        inbound = self._inbound(received, DocumentOutcome.PROCESSED, 200, order.order_id)
-        reply = reply_record(
-            answer_body,
-            reply_to=inbound,
-            kind="Response",
-            status_code=200,
-            at=now,
-            content_type=CONTENT_TYPE,
-        )
-        try:
-            with UnitOfWork(self._engine) as uow:
-                uow.documents.add(inbound, reply)
-                apply_order(
-                    uow,
-                    Envelope[PurchaseOrder](
-                        id=inbound.id,
-                        connector=partner.profile.connector,
-                        partner=partner.key,
-                        direction=Direction.INBOUND,
-                        partner_document_id=received.document.payload_id,
-                        correlation_id=order.order_id,
-                        timestamp=now,
-                        mapping=mapping.references,
-                        raw_document_id=inbound.id,
-                        document=mapped,
-                    ),
-                )
-                uow.idempotency.add(
-                    partner.key,
-                    IDEMPOTENCY_SCOPE,
-                    received.document.payload_id,
-                    document_id=inbound.id,
-                    response_document_id=reply.id,
-                    at=now,
-                )
-                uow.commit()
-        except UnknownOrderError as error:
-            reason = str(error)
-            status = CxmlStatus.conflict(reason)
-            return self._hold(received, order, stage="sequence", error=reason, status=status)
-        except OrderConflictError as error:
-            return self._refuse(received, CxmlStatus.conflict(str(error)))
-        logger.info(
-            "order %s from %s stored (payloadID %s)",
-            order.order_id,
-            partner.key,
-            received.document.payload_id,
-        )
-        return CxmlAnswer(CxmlStatus.ok(), answer_body, inbound.id)
-
-    # -- outcomes -------------------------------------------------------------------------
-
-    def _answer_if_duplicate(self, received: _Received) -> CxmlAnswer | None:
-        partner, payload_id = received.partner, received.document.payload_id
-        with UnitOfWork(self._engine) as uow:
-            found = uow.idempotency.find(partner.key, IDEMPOTENCY_SCOPE, payload_id)
-            if found is None:
-                return None
-            original_id, response_id = found
-            original = uow.documents.get(response_id) if response_id else None
-            status_code = original.status_code if original else 200
-            answer_body = original.body if original else b""
-            uow.documents.add(
-                self._inbound(
-                    received,
-                    DocumentOutcome.DUPLICATE,
-                    status_code,
-                    None,
-                    detail=f"retransmission of document {original_id}; original answer repeated",
-                )
+            return _Hold("mapping", reason, status, order.order_id)
+        document_id = uuid4()
+        return _Apply(
+            Envelope[PurchaseOrder](
+                id=document_id,
+                connector=partner.profile.connector,
+                partner=partner.key,
+                direction=Direction.INBOUND,
+                partner_document_id=document.payload_id,
+                correlation_id=order.order_id,
+                timestamp=self._clock(),
+                mapping=mapping.references,
+                raw_document_id=document_id,
+                document=mapped,
             )
-            uow.commit()
-        logger.info("duplicate payloadID %s from %s answered again", payload_id, partner.key)
-        status = CxmlStatus.of(status_code or 200, "duplicate of an answered document")
-        return CxmlAnswer(status, answer_body, original_id)
+        )
 
-    def _hold(
-        self,
-        received: _Received,
-        order: PurchaseOrder,
-        *,
-        stage: str,
-        error: str,
-        status: CxmlStatus,
-    ) -> CxmlAnswer:
-        """Keep the document as a dead letter, replayable once the cause is fixed."""
-        answer_status = status
-        partner, now = received.partner, self._clock()
-        answer_body = partner.connector.answer(answer_status)
-        inbound = self._inbound(
-            received, DocumentOutcome.HELD, answer_status.code, order.order_id, detail=error
-        )
-        reply = reply_record(
-            answer_body,
-            reply_to=inbound,
-            kind="Response",
-            status_code=answer_status.code,
-            at=now,
-            content_type=CONTENT_TYPE,
-        )
-        dead_letter = DeadLetterRecord(
-            id=uuid4(),
-            document_id=inbound.id,
-            partner_key=partner.key,
-            stage=stage,
-            error=error,
-            status=DeadLetterStatus.OPEN,
-            attempts=0,
-            created_at=now,
-            updated_at=now,
-            resolved_at=None,
-        )
+    def _commit(self, received: _Received, plan: _Plan) -> CxmlAnswer:
+        """One transaction: duplicate check, order rules, and every row of the outcome."""
         with UnitOfWork(self._engine) as uow:
-            uow.documents.add(inbound, reply)
-            uow.dead_letters.add(dead_letter)
-            self._remember(uow, received, inbound.id, reply.id, now)
+            duplicate = self._answer_if_duplicate(uow, received)
+            if duplicate is not None:
+                uow.commit()
+                return duplicate
+            change = None
+            if isinstance(plan, _Apply):
+                try:
+                    change = decide_order_change(uow, plan.envelope)
+                except UnknownOrderError as error:
+                    reason = str(error)
+                    order_id = plan.envelope.document.order_id
+                    plan = _Hold("sequence", reason, CxmlStatus.conflict(reason), order_id)
+                except OrderConflictError as error:
+                    plan = _Refuse(CxmlStatus.conflict(str(error)))
+            answer = self._record(uow, received, plan, change)
             uow.commit()
-        logger.warning(
-            "document %s from %s held as dead letter %s (%s)",
-            received.document.payload_id,
-            partner.key,
-            dead_letter.id,
-            stage,
-        )
-        return CxmlAnswer(answer_status, answer_body, inbound.id)
+        self._log(received, plan, answer)
+        return answer
 
-    def _refuse(self, received: _Received, status: CxmlStatus) -> CxmlAnswer:
-        """Refuse an authenticated document; keep it whole, with our answer."""
+    def _record(
+        self, uow: UnitOfWork, received: _Received, plan: _Plan, change: OrderChange | None
+    ) -> CxmlAnswer:
+        """Write the outcome of `plan`: documents, dead letter, order change, idempotency key."""
         partner, now = received.partner, self._clock()
+        if isinstance(plan, _Apply):
+            status, outcome = CxmlStatus.ok(), DocumentOutcome.PROCESSED
+            detail, correlation = None, plan.envelope.correlation_id
+            document_id: UUID | None = plan.envelope.raw_document_id
+        elif isinstance(plan, _Hold):
+            status, outcome = plan.status, DocumentOutcome.HELD
+            detail, correlation, document_id = plan.error, plan.correlation_id, None
+        else:
+            status, outcome = plan.status, DocumentOutcome.REJECTED
+            detail, correlation, document_id = plan.status.message, None, None
         answer_body = partner.connector.answer(status)
         inbound = self._inbound(
-            received, DocumentOutcome.REJECTED, status.code, None, detail=status.message
+            received, outcome, status.code, correlation, detail=detail, document_id=document_id
         )
         reply = reply_record(
             answer_body,
@@ -364,18 +309,81 @@ class CxmlIngestService:
             at=now,
             content_type=CONTENT_TYPE,
         )
-        with UnitOfWork(self._engine) as uow:
-            uow.documents.add(inbound, reply)
-            self._remember(uow, received, inbound.id, reply.id, now)
-            uow.commit()
-        logger.info(
-            "document %s from %s refused: %s %s",
-            received.document.payload_id,
+        uow.documents.add(inbound, reply)
+        if isinstance(plan, _Hold):
+            uow.dead_letters.add(
+                DeadLetterRecord(
+                    id=uuid4(),
+                    document_id=inbound.id,
+                    partner_key=partner.key,
+                    stage=plan.stage,
+                    error=plan.error,
+                    status=DeadLetterStatus.OPEN,
+                    attempts=0,
+                    created_at=now,
+                    updated_at=now,
+                    resolved_at=None,
+                )
+            )
+        if change is not None:
+            change.write(uow)
+        uow.idempotency.add(
             partner.key,
-            status.code,
-            status.message,
+            IDEMPOTENCY_SCOPE,
+            received.document.payload_id,
+            document_id=inbound.id,
+            response_document_id=reply.id,
+            at=now,
         )
         return CxmlAnswer(status, answer_body, inbound.id)
+
+    def _answer_if_duplicate(self, uow: UnitOfWork, received: _Received) -> CxmlAnswer | None:
+        partner, payload_id = received.partner, received.document.payload_id
+        found = uow.idempotency.find(partner.key, IDEMPOTENCY_SCOPE, payload_id)
+        if found is None:
+            return None
+        original_id, response_id = found
+        original = uow.documents.get(response_id) if response_id else None
+        status_code = original.status_code if original and original.status_code else 200
+        uow.documents.add(
+            self._inbound(
+                received,
+                DocumentOutcome.DUPLICATE,
+                status_code,
+                None,
+                detail=f"retransmission of document {original_id}; original answer repeated",
+            )
+        )
+        logger.info("duplicate payloadID %s from %s answered again", payload_id, partner.key)
+        status = CxmlStatus.of(status_code, "duplicate of an answered document")
+        return CxmlAnswer(status, original.body if original else b"", original_id)
+
+    @staticmethod
+    def _log(received: _Received, plan: _Plan, answer: CxmlAnswer) -> None:
+        payload_id, partner = received.document.payload_id, received.partner.key
+        if isinstance(plan, _Apply):
+            logger.info(
+                "order %s from %s stored (payloadID %s)",
+                plan.envelope.correlation_id,
+                partner,
+                payload_id,
+            )
+        elif isinstance(plan, _Hold):
+            logger.warning(
+                "document %s from %s held as a dead letter (%s): %s",
+                payload_id,
+                partner,
+                plan.stage,
+                plan.error,
+            )
+        else:
+            logger.info(
+                "document %s from %s refused: %s %s",
+                payload_id,
+                partner,
+                answer.status.code,
+                answer.status.message,
+            )
 
     def _refuse_unauthenticated(
         self,
@@ -444,6 +452,7 @@ class CxmlIngestService:
         correlation_id: str | None,
         *,
         detail: str | None = None,
+        document_id: UUID | None = None,
     ) -> DocumentRecord:
         return inbound_record(
             received.body,
@@ -459,19 +468,7 @@ class CxmlIngestService:
             detail=detail or received.dtd_note,
             content_type=received.content_type,
             remote_addr=received.remote_addr,
-        )
-
-    @staticmethod
-    def _remember(
-        uow: UnitOfWork, received: _Received, document_id: UUID, reply_id: UUID, at: datetime
-    ) -> None:
-        uow.idempotency.add(
-            received.partner.key,
-            IDEMPOTENCY_SCOPE,
-            received.document.payload_id,
             document_id=document_id,
-            response_document_id=reply_id,
-            at=at,
         )
 
     def _bare_body(self, status: CxmlStatus) -> bytes:

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from connectors.core import Clock, ConfigError, ConnectorError
 from gateway_api.domain import OrderConflictError
-from gateway_api.services.order_intake import apply_order
+from gateway_api.services.order_intake import decide_order_change
 from gateway_api.services.partners import PartnerDirectory
 from gateway_api.store.records import DeadLetterRecord, DeadLetterStatus
 from gateway_api.store.unit_of_work import UnitOfWork
@@ -87,7 +87,7 @@ class DeadLetterService:
                 document = partner.connector.decode(stored.body, default_tz=partner.timezone)
                 order = partner.connector.read_order(document, default_tz=partner.timezone)
                 mapping = self._directory.mapping(partner.key)
-                applied = apply_order(
+                change = decide_order_change(
                     uow,
                     Envelope[PurchaseOrder](
                         id=stored.id,
@@ -102,6 +102,8 @@ class DeadLetterService:
                         document=map_purchase_order(order, mapping),
                     ),
                 )
+                change.write(uow)
+                applied = change.order
             except (ConnectorError, MappingError, MappingConfigError, OrderConflictError) as error:
                 failure = str(error)  # leaving the block rolls the attempt back
             else:

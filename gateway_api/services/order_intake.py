@@ -1,40 +1,52 @@
-"""Applying a mapped purchase order to the store: place it or change it, with history.
+"""Applying a mapped purchase order to the store: decide the change, then write it.
 
-Shared by live ingest and dead-letter replay, so both follow the same rules. The input is the
-canonical `Envelope`: the order plus who sent it, its payloadID, the stored raw document and the
-mapping files that produced it.
+Shared by live ingest and dead-letter replay, so both follow the same rules. Deciding reads and
+locks the stored order and runs the domain rules but writes nothing, so a refusal can still be
+recorded in the same transaction; writing happens only once the change is known to be valid.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from uuid import uuid4
 
-from gateway_api.domain import Order
+from gateway_api.domain import Order, OrderEvent
 from gateway_api.store.unit_of_work import UnitOfWork
 from schemas import Envelope, PurchaseOrder
 
 
-def apply_order(uow: UnitOfWork, envelope: Envelope[PurchaseOrder]) -> Order:
-    """Place a new order or apply a change to the stored one, inside `uow`'s transaction.
+@dataclass(frozen=True)
+class OrderChange:
+    """A decided change: the order as it will be stored and the history entry it adds."""
 
-    Raises the domain's `OrderConflictError` subclasses; the caller's transaction then rolls
-    back and nothing of this document is applied.
+    envelope: Envelope[PurchaseOrder]
+    order: Order
+    event: OrderEvent
+    is_new: bool
+
+    def write(self, uow: UnitOfWork) -> None:
+        """Insert or update the order, its lines and its history entry in `uow`."""
+        assert self.envelope.raw_document_id is not None, "orders point at their raw document"
+        store = uow.orders.add if self.is_new else uow.orders.save
+        store(
+            self.order,
+            self.event,
+            document_id=self.envelope.raw_document_id,
+            mapping=self.envelope.mapping,
+            event_id=uuid4(),
+        )
+
+
+def decide_order_change(uow: UnitOfWork, envelope: Envelope[PurchaseOrder]) -> OrderChange:
+    """Lock the stored order (if any) and apply the domain rules; writes nothing.
+
+    Raises the domain's `OrderConflictError` subclasses for changes that cannot apply.
     """
     document, partner_key = envelope.document, envelope.partner
     payload_id, at = envelope.partner_document_id, envelope.timestamp
-    assert envelope.raw_document_id is not None, "orders always point at their raw document"
     existing = uow.orders.get_for_update(partner_key, document.order_id)
     if existing is None:
         order, event = Order.place(partner_key, document, payload_id=payload_id, at=at)
-        store = uow.orders.add
-    else:
-        order, event = existing.apply(document, payload_id=payload_id, at=at)
-        store = uow.orders.save
-    store(
-        order,
-        event,
-        document_id=envelope.raw_document_id,
-        mapping=envelope.mapping,
-        event_id=uuid4(),
-    )
-    return order
+        return OrderChange(envelope, order, event, is_new=True)
+    order, event = existing.apply(document, payload_id=payload_id, at=at)
+    return OrderChange(envelope, order, event, is_new=False)
