@@ -9,74 +9,61 @@ from pathlib import Path
 import httpx
 import pytest
 
+from connectors.testing.cxml_documents import LineSpec
+from connectors.testing.fake_platform import FakeProcurementPlatform
 from tests.support.cxml_answers import status_of
-from tests.support.cxml_builder import Line, order_request
+from tests.support.cxml_builder import DEMO, Line, order_request
 from tests.support.live_server import live_gateway
 
 pytestmark = pytest.mark.e2e
 
+DEMO_LINES = (LineSpec("CP-1001", Decimal("3"), "EA", Decimal("12.50"), "Copy paper"),)
 
-class FakeProcurementPlatform:
-    """A buyer's platform: posts OrderRequests for one demo partner and reads the answers."""
 
-    def __init__(self, base_url: str, partner: str) -> None:
-        self.partner = partner
-        self._http = httpx.Client(base_url=base_url, timeout=10.0)
-        self.answers: list[tuple[int, int]] = []
-
-    def send(self, body: bytes) -> tuple[int, int, str]:
-        response = self._http.post(
-            f"/cxml/{self.partner}", content=body, headers={"Content-Type": "text/xml"}
-        )
-        answer = status_of(response.content)
-        self.answers.append((response.status_code, answer.code))
-        return response.status_code, answer.code, answer.message
-
-    def place_and_change(self, order_id: str) -> None:
-        first = f"{order_id}-v1@{self.partner}"
-        assert self.send(order_request(partner=self.partner, order_id=order_id, payload_id=first))[
-            :2
-        ] == (200, 200)
-        assert self.send(
-            order_request(
-                partner=self.partner,
-                order_id=order_id,
-                change="update",
-                version=2,
-                supersedes=first,
-                payload_id=f"{order_id}-v2@{self.partner}",
-                lines=[Line("1003", Decimal("7")), Line("1004")],
-            )
-        )[:2] == (200, 200)
-
-    def close(self) -> None:
-        self._http.close()
+def place_and_change(platform: FakeProcurementPlatform, partner: str, order_id: str) -> None:
+    """What a buyer does: issue an order, then change it (version 2, full replacement)."""
+    first = f"{order_id}-v1@{partner}"
+    answer = platform.post(
+        partner, order_request(partner=partner, order_id=order_id, payload_id=first)
+    )
+    assert (answer.http_status, answer.code) == (200, 200), answer
+    answer = platform.post(
+        partner,
+        order_request(
+            partner=partner,
+            order_id=order_id,
+            change="update",
+            version=2,
+            supersedes=first,
+            payload_id=f"{order_id}-v2@{partner}",
+            lines=[Line("1003", Decimal("7")), Line("1004")],
+        ),
+    )
+    assert (answer.http_status, answer.code) == (200, 200), answer
 
 
 def test_three_platforms_post_concurrently(database_url: str, mappings_dir: Path) -> None:
     with live_gateway(database_url, mappings_dir) as base:
-        platforms = [
-            FakeProcurementPlatform(base, p) for p in ("coupa-demo", "ariba-demo", "jaggaer-demo")
-        ]
+        keys = ("coupa-demo", "ariba-demo", "jaggaer-demo")
+        platforms = {key: FakeProcurementPlatform(DEMO[key].partners, base) for key in keys}
         with ThreadPoolExecutor(max_workers=6) as pool:
             jobs = [
-                pool.submit(platform.place_and_change, f"PO-{platform.partner}-{n}")
-                for platform in platforms
+                pool.submit(place_and_change, platforms[key], key, f"PO-{key}-{n}")
+                for key in keys
                 for n in range(3)
             ]
             for job in jobs:
                 job.result()
 
-        coupa = platforms[0]
-        # A retransmission over the wire: same answer, nothing new.
-        body = order_request(partner="coupa-demo", order_id="PO-X", payload_id="wire-dup@x")
-        assert coupa.send(body)[:2] == (200, 200)
-        assert coupa.send(body)[:2] == (200, 200)
+        coupa = platforms["coupa-demo"]
+        # A retransmission over the wire: same answer, byte for byte; nothing new stored.
+        first = coupa.send_order("coupa-demo", order_id="PO-X", lines=DEMO_LINES)
+        again = coupa.retransmit()
+        assert (first.code, again.code) == (200, 200)
+        assert coupa.exchanges[-1].answer.body == coupa.exchanges[-2].answer.body
         # A stranger with a guessed secret is refused in cXML.
-        assert coupa.send(order_request(secret="guess", payload_id="intruder@x"))[:2] == (
-            401,
-            401,
-        )
+        refused = coupa.post("coupa-demo", order_request(secret="guess", payload_id="intruder@x"))
+        assert (refused.http_status, refused.code) == (401, 401)
 
         with httpx.Client(base_url=base) as operator:
             orders = operator.get("/orders", params={"limit": 100}).json()
@@ -88,7 +75,7 @@ def test_three_platforms_post_concurrently(database_url: str, mappings_dir: Path
             docs = operator.get("/openapi.json").json()
             assert "/cxml/{partner_key}" in docs["paths"]
             assert operator.get("/docs").status_code == 200
-        for platform in platforms:
+        for platform in platforms.values():
             platform.close()
 
 
