@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     production."""
     database_pool_size: Annotated[int, Field(ge=1)] = 10
     """Connections kept per process (PostgreSQL)."""
+    ingest_threads: Annotated[int, Field(ge=1, le=64)] = 8
+    """Documents processed at once per worker process. More threads than this only queue on the
+    GIL and the connection pool; fewer leaves the database round trips unoverlapped."""
     mappings_dir: Path = Field(default_factory=_default_mappings_dir)
     """Root of the mappings tree: partner profiles, code lists, cross-references."""
     cxml_dtd_dir: Path | None = None

@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 from fastapi import FastAPI
 
 from gateway_api.http.problems import install_problem_handlers
@@ -31,7 +32,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     runtime = runtime or build_runtime(settings or get_settings())
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.ingest_limiter = anyio.CapacityLimiter(runtime.settings.ingest_threads)
         runtime.sync_partners()
         logger.info("gateway ready with partners: %s", [p.key for p in runtime.directory.all()])
         yield

@@ -8,10 +8,11 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Row, and_, bindparam, delete, func, insert, select, update
+from sqlalchemy import Row, and_, bindparam, delete, func, insert, select, update
 
 from gateway_api.domain import Order, OrderEvent, OrderStatus
 from gateway_api.store import tables as t
+from gateway_api.store.insert_buffer import BufferedConnection
 from gateway_api.store.records import (
     DeadLetterRecord,
     DeadLetterStatus,
@@ -20,11 +21,9 @@ from gateway_api.store.records import (
 )
 from schemas import MappingReference, PurchaseOrder
 
-# Statements on the ingest hot path are built once: executing a prebuilt, parameterised statement
-# skips SQLAlchemy's per-call construction and cache-key work (measured: about a third of the
-# CPU time of an ingest transaction when built per call).
-_INSERT_DOCUMENT = insert(t.documents)
-_INSERT_IDEMPOTENCY_KEY = insert(t.idempotency_keys)
+# Reads and updates on the ingest hot path are built once: executing a prebuilt, parameterised
+# statement skips SQLAlchemy's per-call construction and cache-key work. Inserts are staged in the
+# unit of work's buffer (see insert_buffer.py) and written in one round trip.
 _FIND_IDEMPOTENCY_KEY = select(
     t.idempotency_keys.c.document_id, t.idempotency_keys.c.response_document_id
 ).where(
@@ -38,7 +37,6 @@ _FIND_ORDER = select(t.orders).where(
     t.orders.c.order_id == bindparam("order_id"),
 )
 _FIND_ORDER_FOR_UPDATE = _FIND_ORDER.with_for_update()
-_INSERT_ORDER = insert(t.orders)
 _UPDATE_ORDER = (
     update(t.orders)
     .where(t.orders.c.id == bindparam("order_uuid"))
@@ -60,20 +58,17 @@ _UPDATE_ORDER = (
     )
 )
 _DELETE_LINES = delete(t.order_lines).where(t.order_lines.c.order_uuid == bindparam("order_uuid"))
-_INSERT_LINES = insert(t.order_lines)
-_INSERT_EVENT = insert(t.order_events)
-_INSERT_DEAD_LETTER = insert(t.dead_letters)
 
 
 class DocumentRepository:
     """The document log: append-only rows of raw bytes and what was done with them."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: BufferedConnection) -> None:
         self._c = connection
 
     def add(self, *records: DocumentRecord) -> None:
         """Append documents (one statement for all of them)."""
-        self._c.execute(_INSERT_DOCUMENT, [_document_row(r) for r in records])
+        self._c.stage(t.documents, [_document_row(r) for r in records])
 
     def get(self, document_id: UUID) -> DocumentRecord | None:
         """One document with its body."""
@@ -123,7 +118,7 @@ class DocumentRepository:
 class IdempotencyRepository:
     """Keys of documents already answered, pointing at the answer we gave."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: BufferedConnection) -> None:
         self._c = connection
 
     def find(self, partner_key: str, scope: str, key: str) -> tuple[UUID, UUID | None] | None:
@@ -144,16 +139,18 @@ class IdempotencyRepository:
         at: datetime,
     ) -> None:
         """Record a key; a concurrent duplicate fails with IntegrityError at commit or flush."""
-        self._c.execute(
-            _INSERT_IDEMPOTENCY_KEY,
-            {
-                "partner_key": partner_key,
-                "scope": scope,
-                "key": key,
-                "document_id": document_id,
-                "response_document_id": response_document_id,
-                "created_at": at,
-            },
+        self._c.stage(
+            t.idempotency_keys,
+            [
+                {
+                    "partner_key": partner_key,
+                    "scope": scope,
+                    "key": key,
+                    "document_id": document_id,
+                    "response_document_id": response_document_id,
+                    "created_at": at,
+                }
+            ],
         )
 
 
@@ -189,12 +186,12 @@ class StoredEvent:
 class OrderRepository:
     """Orders, their lines and their history."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: BufferedConnection) -> None:
         self._c = connection
 
     def get_for_update(self, partner_key: str, order_id: str) -> Order | None:
         """The order, row-locked until the transaction ends (PostgreSQL; SQLite locks the db)."""
-        query = _FIND_ORDER_FOR_UPDATE if self._c.dialect.name == "postgresql" else _FIND_ORDER
+        query = _FIND_ORDER_FOR_UPDATE if self._c.dialect_name == "postgresql" else _FIND_ORDER
         row = self._c.execute(
             query, {"partner_key": partner_key, "order_id": order_id}
         ).one_or_none()
@@ -218,15 +215,17 @@ class OrderRepository:
     ) -> None:
         """Insert a new order with its lines and first event."""
         values = _order_values(order, mapping, event.at)
-        self._c.execute(
-            _INSERT_ORDER,
-            {
-                "id": order.id,
-                "partner_key": order.partner_key,
-                "order_id": order.order_id,
-                "created_at": event.at,
-                **values,
-            },
+        self._c.stage(
+            t.orders,
+            [
+                {
+                    "id": order.id,
+                    "partner_key": order.partner_key,
+                    "order_id": order.order_id,
+                    "created_at": event.at,
+                    **values,
+                }
+            ],
         )
         self._write_lines(order)
         self._add_event(order.id, event, values["document"], document_id, event_id)
@@ -312,8 +311,8 @@ class OrderRepository:
         lines = order.current.lines
         if not lines:
             return
-        self._c.execute(
-            _INSERT_LINES,
+        self._c.stage(
+            t.order_lines,
             [
                 {
                     "order_uuid": order.id,
@@ -341,36 +340,40 @@ class OrderRepository:
     ) -> None:
         # The snapshot of an event is the order's current document: serialised once, by the
         # caller, for both rows.
-        self._c.execute(
-            _INSERT_EVENT,
-            {
-                "id": event_id,
-                "order_uuid": order_uuid,
-                "version": event.version,
-                "kind": event.kind.value,
-                "status": event.status.value,
-                "document_id": document_id,
-                "payload_id": event.payload_id,
-                "document": document_json,
-                "created_at": event.at,
-            },
+        self._c.stage(
+            t.order_events,
+            [
+                {
+                    "id": event_id,
+                    "order_uuid": order_uuid,
+                    "version": event.version,
+                    "kind": event.kind.value,
+                    "status": event.status.value,
+                    "document_id": document_id,
+                    "payload_id": event.payload_id,
+                    "document": document_json,
+                    "created_at": event.at,
+                }
+            ],
         )
 
 
 class DeadLetterRepository:
     """Documents kept but not applied, waiting for a fix and a replay."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: BufferedConnection) -> None:
         self._c = connection
 
     def add(self, record: DeadLetterRecord) -> None:
         """Park a document."""
-        self._c.execute(_INSERT_DEAD_LETTER, dict(record.__dict__))
+        row = dict(record.__dict__)
+        row["status"] = record.status.value
+        self._c.stage(t.dead_letters, [row])
 
     def get(self, dead_letter_id: UUID, *, for_update: bool = False) -> DeadLetterRecord | None:
         """One dead letter (row-locked on PostgreSQL when asked)."""
         query = select(t.dead_letters).where(t.dead_letters.c.id == dead_letter_id)
-        if for_update and self._c.dialect.name == "postgresql":
+        if for_update and self._c.dialect_name == "postgresql":
             query = query.with_for_update()
         row = self._c.execute(query).one_or_none()
         return None if row is None else _dead_letter(row)
@@ -424,7 +427,7 @@ class DeadLetterRepository:
 class PartnerRepository:
     """The partners table, mirrored from mapping profiles at start-up."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: BufferedConnection) -> None:
         self._c = connection
 
     def sync(self, rows: Sequence[dict[str, Any]]) -> None:

@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy import Connection, Engine, RootTransaction
 
+from gateway_api.store.insert_buffer import BufferedConnection
 from gateway_api.store.repositories import (
     DeadLetterRepository,
     DocumentRepository,
@@ -33,16 +34,19 @@ class UnitOfWork:
     def __enter__(self) -> Self:
         self.connection = self._engine.connect()
         self._transaction = self.connection.begin()
-        self.documents = DocumentRepository(self.connection)
-        self.idempotency = IdempotencyRepository(self.connection)
-        self.orders = OrderRepository(self.connection)
-        self.dead_letters = DeadLetterRepository(self.connection)
-        self.partners = PartnerRepository(self.connection)
+        buffered = BufferedConnection(self.connection)
+        self._buffered = buffered
+        self.documents = DocumentRepository(buffered)
+        self.idempotency = IdempotencyRepository(buffered)
+        self.orders = OrderRepository(buffered)
+        self.dead_letters = DeadLetterRepository(buffered)
+        self.partners = PartnerRepository(buffered)
         return self
 
     def commit(self) -> None:
-        """Make everything done in this unit durable."""
+        """Write staged inserts and make everything done in this unit durable."""
         assert self._transaction is not None
+        self._buffered.flush()
         self._transaction.commit()
 
     def __exit__(

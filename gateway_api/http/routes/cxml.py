@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+
+import anyio
+import anyio.to_thread
 from fastapi import APIRouter, Request, Response
-from starlette.concurrency import run_in_threadpool
 
 from gateway_api.http.body import read_limited_body
 from gateway_api.http.deps import RuntimeDep
@@ -37,8 +40,11 @@ async def receive_cxml(partner_key: str, request: Request, runtime: RuntimeDep) 
     remote = request.client.host if request.client else None
     content_type = request.headers.get("content-type")
     service = runtime.cxml_ingest
+    # A bounded number of threads per process: beyond a few, threads only contend for the GIL
+    # and the connection pool (B2CONNECT_INGEST_THREADS).
+    limiter: anyio.CapacityLimiter = request.app.state.ingest_limiter
     if body.oversized:
-        answer = await run_in_threadpool(
+        work = functools.partial(
             service.refuse_oversized,
             partner_key,
             body.data,
@@ -48,13 +54,10 @@ async def receive_cxml(partner_key: str, request: Request, runtime: RuntimeDep) 
             content_type=content_type,
         )
     else:
-        answer = await run_in_threadpool(
-            service.receive,
-            partner_key,
-            body.data,
-            remote_addr=remote,
-            content_type=content_type,
+        work = functools.partial(
+            service.receive, partner_key, body.data, remote_addr=remote, content_type=content_type
         )
+    answer = await anyio.to_thread.run_sync(work, limiter=limiter)
     headers = {"X-B2Connect-Document-Id": str(answer.document_id)} if answer.document_id else None
     return Response(
         answer.body, status_code=answer.http_status, media_type=CONTENT_TYPE, headers=headers
