@@ -76,11 +76,12 @@ def test_a_duplicate_key_surfaces_as_integrity_error_at_commit(database_url: str
             "p", "cxml", "k", document_id=document.id, response_document_id=None, at=AT
         )
         uow.commit()
-    with UnitOfWork(engine) as uow, pytest.raises(IntegrityError):
+    with UnitOfWork(engine) as uow:
         uow.idempotency.add(
             "p", "cxml", "k", document_id=document.id, response_document_id=None, at=AT
         )
-        uow.commit()
+        with pytest.raises(IntegrityError):
+            uow.commit()
     engine.dispose()
 
 
