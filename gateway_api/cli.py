@@ -78,7 +78,9 @@ def _print_welcome(host: str, port: int) -> None:
         f"{base}/cxml/coupa-demo",
         soft_wrap=True,
     )
-    console.print(f"Then look at it:  curl -s {base}/orders   and   curl -s {base}/documents")
+    console.print(
+        f"Then look at it:  curl -s {base}/orders   and   curl -s {base}/documents", soft_wrap=True
+    )
 
 
 @db_app.command("upgrade")
