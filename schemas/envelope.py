@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 from uuid import UUID
 
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, Field
 
 from schemas._base import CanonicalModel
 
@@ -40,7 +40,7 @@ class Envelope(CanonicalModel, Generic[T]):
     """Key of the trading partner profile (`coupa-demo`, ...)."""
     direction: Direction
     """Inbound or outbound."""
-    partner_document_id: str
+    partner_document_id: Annotated[str, Field(min_length=1, max_length=255)]
     """The document's own id in its protocol (cXML payloadID, X12 control numbers)."""
     correlation_id: str | None = None
     """Business key that ties related documents together (the order id)."""

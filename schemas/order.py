@@ -25,13 +25,13 @@ class OrderLine(CanonicalModel):
 
     line_number: Annotated[int, Field(ge=1)]
     """The buyer's line number; the key of the line across versions and follow-up documents."""
-    supplier_part_id: str | None = None
+    supplier_part_id: Annotated[str, Field(max_length=255)] | None = None
     """Our part number as the buyer knows it (cXML SupplierPartID, X12 VN/VP)."""
-    supplier_part_auxiliary_id: str | None = None
+    supplier_part_auxiliary_id: Annotated[str, Field(max_length=255)] | None = None
     """Extra supplier key the buyer echoes back (cXML SupplierPartAuxiliaryID)."""
-    buyer_part_id: str | None = None
+    buyer_part_id: Annotated[str, Field(max_length=255)] | None = None
     """The buyer's own part number (cXML BuyerPartID, X12 BP)."""
-    sku: str | None = None
+    sku: Annotated[str, Field(max_length=100)] | None = None
     """Our SKU, resolved by the partner's cross-reference; `null` until the mapping has run."""
     description: str | None = None
     """Free-text description of the item."""
@@ -56,7 +56,7 @@ class PurchaseOrder(CanonicalModel):
 
     document_type: Literal["purchase_order"] = "purchase_order"
     """Discriminator of the canonical document union."""
-    order_id: Annotated[str, Field(min_length=1)]
+    order_id: Annotated[str, Field(min_length=1, max_length=255)]
     """The buyer's order number; unique per buyer."""
     change: OrderChange = OrderChange.NEW
     """`new`, `update` (a full replacement) or `delete` (a cancellation)."""

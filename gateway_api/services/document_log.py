@@ -60,7 +60,7 @@ def inbound_record(
         truncated = True
     return DocumentRecord(
         id=document_id or uuid4(),
-        partner_key=partner_key,
+        partner_key=_clip(partner_key, 64),  # as claimed in the URL, for refused documents
         direction="inbound",
         protocol=protocol,
         kind=kind,

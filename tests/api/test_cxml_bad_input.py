@@ -89,6 +89,18 @@ CASES: dict[str, tuple[str, BadInput, int, str]] = {
         401,
         "SOMEONE-ELSE",
     ),
+    "payloadID of 300 characters": (
+        "coupa-demo",
+        lambda _t, _u: order_request(payload_id="p" * 300),
+        400,
+        "at most 255",
+    ),
+    "orderID of 10,000 characters": (
+        "coupa-demo",
+        lambda _t, _u: order_request(order_id="O" * 10_000, payload_id="long-order@x"),
+        400,
+        "order_id",
+    ),
     "UTF-16 document": (
         "coupa-demo",
         lambda _t, _u: (
@@ -183,3 +195,12 @@ def test_stored_documents_never_contain_the_shared_secret(client: TestClient) ->
     for document in client.get("/documents").json():
         raw = client.get(f"/documents/{document['id']}/raw").content
         assert b"coupa-demo-secret" not in raw
+
+
+def test_an_absurd_partner_key_is_refused_and_audited(client: TestClient) -> None:
+    key = "k" * 300
+    response = client.post(f"/cxml/{key}", content=order_request(payload_id="absurd@x"))
+    assert (response.status_code, status_of(response.content).code) == (401, 401)
+    [trace] = client.get("/documents", params={"direction": "inbound"}).json()
+    assert trace["partner"] == key[:64]
+    assert trace["outcome"] == "rejected"

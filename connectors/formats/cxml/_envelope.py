@@ -75,6 +75,10 @@ class CxmlDocument:
     """The parsed tree, for readers."""
 
 
+MAX_PAYLOAD_ID_LENGTH = 255
+"""Longest payloadID accepted: real ones are under 100 characters; ids are stored and indexed."""
+
+
 def parse_cxml(body: bytes, *, default_tz: tzinfo = UTC) -> CxmlDocument:
     """Check, parse and read the envelope of untrusted bytes.
 
@@ -94,6 +98,12 @@ def parse_cxml(body: bytes, *, default_tz: tzinfo = UTC) -> CxmlDocument:
     payload_id = attribute(root, "payloadID")
     if not payload_id:
         msg = "cXML@payloadID is required"
+        raise MalformedDocumentError(msg, location="cXML/@payloadID")
+    if len(payload_id) > MAX_PAYLOAD_ID_LENGTH:
+        msg = (
+            f"cXML@payloadID is {len(payload_id)} characters long; at most "
+            f"{MAX_PAYLOAD_ID_LENGTH} are accepted"
+        )
         raise MalformedDocumentError(msg, location="cXML/@payloadID")
     kind, deployment_mode = payload_kind(root)
     header = child(root, "Header")
