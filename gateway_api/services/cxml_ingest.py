@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from uuid import UUID, uuid4
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
 from connectors.core import (
     AuthenticityError,
@@ -175,6 +175,17 @@ class CxmlIngestService:
         )
         try:
             return self._process(received)
+        except DataError as error:
+            # The database refused a value (out of range, invalid): the document is at fault,
+            # so answer 4xx, which platforms do not retry, and keep the document.
+            logger.warning(
+                "document %s from %s holds a value the store refused: %s",
+                document.payload_id,
+                partner_key,
+                error.orig,
+            )
+            reason = "the document holds a value out of the accepted range or format"
+            return self._commit(received, _Refuse(CxmlStatus.bad_request(reason)))
         except DBAPIError:
             logger.exception(
                 "database unavailable while processing %s from %s",

@@ -37,7 +37,8 @@ metadata = MetaData(
 )
 
 JsonDocument = JSON().with_variant(JSONB(), "postgresql")
-Decimal20 = Numeric(20, 6)
+DecimalAmount = Numeric(36, 18)
+"""Holds every amount and quantity the canonical model accepts (18 + 18 digits)."""
 
 partners = Table(
     "partners",
@@ -90,7 +91,7 @@ orders = Table(
     Column("version", Integer, nullable=False),
     Column("current_payload_id", String(255), nullable=True),
     Column("currency", String(3), nullable=False),
-    Column("total", Decimal20, nullable=True),
+    Column("total", DecimalAmount, nullable=True),
     Column("order_date", UtcDateTime, nullable=False),
     Column("document", JsonDocument, nullable=False, comment="Canonical PurchaseOrder JSON"),
     Column("mapping", JsonDocument, nullable=False, comment="Mapping files + hashes applied"),
@@ -109,9 +110,9 @@ order_lines = Table(
     Column("supplier_part_id", String(255), nullable=True),
     Column("buyer_part_id", String(255), nullable=True),
     Column("description", Text, nullable=True),
-    Column("quantity", Decimal20, nullable=False),
+    Column("quantity", DecimalAmount, nullable=False),
     Column("unit_of_measure", String(35), nullable=False),
-    Column("unit_price", Decimal20, nullable=True),
+    Column("unit_price", DecimalAmount, nullable=True),
     Column("requested_delivery_date", UtcDateTime, nullable=True),
 )
 

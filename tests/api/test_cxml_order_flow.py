@@ -256,3 +256,30 @@ def test_runtime_dtd_validation_records_deviations_but_stays_tolerant(
         assert ok["detail"] is None
         assert deviating["outcome"] == "processed"
         assert "not valid against the cXML DTD" in deviating["detail"]
+
+
+def test_largest_accepted_amounts_are_stored_exactly(client: TestClient) -> None:
+    big = Decimal("999999999999999999.123456789012345678")  # 18 + 18 digits
+    line = Line("1001", big, price=Decimal(1))
+    body = order_request(order_id="PO-BIG", payload_id="big@x", lines=[line])
+    assert post(client, "coupa-demo", body)[1].code == 200
+    order = only_order(client, "coupa-demo", "PO-BIG")
+    assert Decimal(order["document"]["lines"][0]["quantity"]) == big
+
+
+def test_a_value_the_database_refuses_is_a_400_not_a_retry_loop(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Narrow fault injection: the store raises a data error (e.g. a value out of range)."""
+    from sqlalchemy.exc import DataError
+
+    import gateway_api.services.cxml_ingest as ingest
+
+    def refuse(*_args: object) -> None:
+        raise DataError("INSERT ...", {}, ValueError("numeric field overflow"))
+
+    monkeypatch.setattr(ingest, "decide_order_change", refuse)
+    http, answer = post(client, "coupa-demo", order_request(order_id="PO-DE", payload_id="de@x"))
+    assert (http, answer.code) == (400, 400)
+    [trace] = client.get("/documents", params={"payload_id": "de@x"}).json()
+    assert (trace["outcome"], trace["status_code"]) == ("rejected", 400)
