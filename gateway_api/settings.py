@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     production."""
     database_pool_size: Annotated[int, Field(ge=1)] = 10
     """Connections kept per process (PostgreSQL)."""
-    ingest_threads: Annotated[int, Field(ge=1, le=64)] = 8
+    ingest_threads: Annotated[int, Field(ge=1, le=64)] = 4
     """Documents processed at once per worker process. More threads than this only queue on the
     GIL and the connection pool; fewer leaves the database round trips unoverlapped."""
     mappings_dir: Path = Field(default_factory=_default_mappings_dir)

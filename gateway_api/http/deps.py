@@ -12,8 +12,11 @@ from gateway_api.http.problems import ProblemError
 from gateway_api.runtime import Runtime
 
 
-def get_runtime(request: Request) -> Runtime:
-    """The process's wired services (built by `create_app`)."""
+async def get_runtime(request: Request) -> Runtime:
+    """The process's wired services (built by `create_app`).
+
+    `async` so FastAPI calls it on the event loop instead of handing it to a thread.
+    """
     runtime: Runtime = request.app.state.runtime
     return runtime
 

@@ -8,7 +8,9 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, and_, bindparam, delete, func, insert, select, update
+from sqlalchemy import Row, and_, bindparam, delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from gateway_api.domain import Order, OrderEvent, OrderStatus
 from gateway_api.store import tables as t
@@ -431,15 +433,15 @@ class PartnerRepository:
         self._c = connection
 
     def sync(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Insert or update partners by key (portable upsert: read, then write)."""
-        existing = {key for (key,) in self._c.execute(select(t.partners.c.key))}
-        for row in rows:
-            if row["key"] in existing:
-                self._c.execute(
-                    update(t.partners).where(t.partners.c.key == row["key"]).values(**row)
-                )
-            else:
-                self._c.execute(insert(t.partners).values(**row))
+        """Insert or update partners by key, atomically (several workers start at once)."""
+        if not rows:
+            return
+        dialect_insert = pg_insert if self._c.dialect_name == "postgresql" else sqlite_insert
+        statement = dialect_insert(t.partners)
+        updated = {name: statement.excluded[name] for name in rows[0] if name != "key"}
+        self._c.execute(
+            statement.on_conflict_do_update(index_elements=["key"], set_=updated), list(rows)
+        )
 
     def keys(self) -> list[str]:
         """Every partner key, sorted."""

@@ -22,7 +22,6 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 
 from gateway_api.store.types import UtcDateTime
 
@@ -36,7 +35,9 @@ metadata = MetaData(
     }
 )
 
-JsonDocument = JSON().with_variant(JSONB(), "postgresql")
+# Plain JSON, not JSONB: the hub reads documents whole and never queries inside them, and JSON
+# is stored as sent, without the parse JSONB costs on every insert (measured in bench/).
+JsonDocument = JSON()
 DecimalAmount = Numeric(36, 18)
 """Holds every amount and quantity the canonical model accepts (18 + 18 digits)."""
 
