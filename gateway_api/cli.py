@@ -121,10 +121,14 @@ def translate(
     """Print one JSON object per file (JSON Lines); exit 0 only if every file translated."""
     from gateway_api.services.translate import Translator  # noqa: PLC0415
     from gateway_api.settings import get_settings  # noqa: PLC0415
-    from mappings.engine import MappingStore  # noqa: PLC0415
+    from mappings.engine import MappingConfigError, MappingStore  # noqa: PLC0415
 
     store = MappingStore(get_settings().mappings_dir) if partner else None
-    translator = Translator(store, partner)
+    try:
+        translator = Translator(store, partner)
+    except MappingConfigError as error:
+        err_console.print(f"cannot use the mapping of partner {partner!r}: {error}")
+        raise typer.Exit(2) from None
     failures = 0
     for path in files:
         result = translator.translate_file(path)
@@ -208,7 +212,9 @@ def _runtime() -> Runtime:
     from gateway_api.runtime import build_runtime  # noqa: PLC0415
     from gateway_api.settings import get_settings  # noqa: PLC0415
 
-    return build_runtime(get_settings())
+    runtime = build_runtime(get_settings())
+    runtime.sync_partners()  # replays write rows that reference the partners table
+    return runtime
 
 
 def main() -> None:

@@ -71,6 +71,22 @@ class Settings(BaseSettings):
             Path(value.removeprefix(prefix)).parent.mkdir(parents=True, exist_ok=True)
         return value
 
+    @field_validator("admin_token", mode="before")
+    @classmethod
+    def _empty_token_is_no_token(cls, value: object) -> object:
+        # Compose and shells turn an unset variable into "": that must not mean "no password".
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("admin_token")
+    @classmethod
+    def _token_is_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            msg = "B2CONNECT_ADMIN_TOKEN must be at least 16 characters"
+            raise ValueError(msg)
+        return value
+
     @model_validator(mode="after")
     def _production_is_locked_down(self) -> Settings:
         if self.is_production and self.admin_token is None:

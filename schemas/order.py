@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -9,7 +10,14 @@ from pydantic import AwareDatetime, Field, model_validator
 
 from schemas._base import CanonicalModel
 from schemas.party import Party
-from schemas.types import Amount, CurrencyCode, Identifier, Quantity, UnitCode
+from schemas.types import (
+    NO_CONTROL_CHARACTERS,
+    Amount,
+    CurrencyCode,
+    Identifier,
+    Quantity,
+    UnitCode,
+)
 
 
 class OrderChange(StrEnum):
@@ -25,18 +33,24 @@ class OrderLine(CanonicalModel):
 
     line_number: Annotated[int, Field(ge=1)]
     """The buyer's line number; the key of the line across versions and follow-up documents."""
-    supplier_part_id: Annotated[str, Field(max_length=255)] | None = None
+    supplier_part_id: (
+        Annotated[str, Field(max_length=255, pattern=NO_CONTROL_CHARACTERS)] | None
+    ) = None
     """Our part number as the buyer knows it (cXML SupplierPartID, X12 VN/VP)."""
-    supplier_part_auxiliary_id: Annotated[str, Field(max_length=255)] | None = None
+    supplier_part_auxiliary_id: (
+        Annotated[str, Field(max_length=255, pattern=NO_CONTROL_CHARACTERS)] | None
+    ) = None
     """Extra supplier key the buyer echoes back (cXML SupplierPartAuxiliaryID)."""
-    buyer_part_id: Annotated[str, Field(max_length=255)] | None = None
+    buyer_part_id: Annotated[str, Field(max_length=255, pattern=NO_CONTROL_CHARACTERS)] | None = (
+        None
+    )
     """The buyer's own part number (cXML BuyerPartID, X12 BP)."""
     sku: Annotated[str, Field(max_length=100)] | None = None
     """Our SKU, resolved by the partner's cross-reference; `null` until the mapping has run."""
     description: str | None = None
     """Free-text description of the item."""
-    quantity: Quantity
-    """Ordered quantity in `unit_of_measure`."""
+    quantity: Annotated[Quantity, Field(gt=0)]
+    """Ordered quantity in `unit_of_measure`; positive."""
     unit_of_measure: UnitCode
     """UN/ECE Rec 20 unit code (as sent until mapped)."""
     unit_price: Amount | None = None
@@ -56,7 +70,7 @@ class PurchaseOrder(CanonicalModel):
 
     document_type: Literal["purchase_order"] = "purchase_order"
     """Discriminator of the canonical document union."""
-    order_id: Annotated[str, Field(min_length=1, max_length=255)]
+    order_id: Annotated[str, Field(min_length=1, max_length=255, pattern=NO_CONTROL_CHARACTERS)]
     """The buyer's order number; unique per buyer."""
     change: OrderChange = OrderChange.NEW
     """`new`, `update` (a full replacement) or `delete` (a cancellation)."""
@@ -102,8 +116,8 @@ class PurchaseOrder(CanonicalModel):
         if self.change is not OrderChange.DELETE and not self.lines:
             msg = f"a {self.change.value} purchase order needs at least one line"
             raise ValueError(msg)
-        numbers = [line.line_number for line in self.lines]
-        duplicates = sorted({n for n in numbers if numbers.count(n) > 1})
+        counts = Counter(line.line_number for line in self.lines)
+        duplicates = sorted(n for n, count in counts.items() if count > 1)
         if duplicates:
             msg = f"line numbers must be unique; repeated: {duplicates}"
             raise ValueError(msg)

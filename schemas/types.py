@@ -21,6 +21,9 @@ from schemas._base import CanonicalModel
 
 _DECIMAL_PATTERN = r"^-?\d+(\.\d+)?$"
 
+NO_CONTROL_CHARACTERS = r"^[^\x00-\x1f\x7f]*$"
+"""Identifiers are single-line text: no newlines, tabs or other control characters."""
+
 
 def _refuse_float(value: Any) -> Any:
     if isinstance(value, float):

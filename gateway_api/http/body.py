@@ -32,7 +32,7 @@ async def read_limited_body(request: Request, limit: int) -> LimitedBody:
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            head = b"".join(chunks)[:AUDIT_HEAD_BYTES]
+            head = b"".join([*chunks, chunk])[:AUDIT_HEAD_BYTES]
             return LimitedBody(head, oversized=True, size=size)
         chunks.append(chunk)
     return LimitedBody(b"".join(chunks), oversized=False, size=size)

@@ -11,7 +11,7 @@ partner: nothing a partner sends is lost, and nothing is applied twice.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import UUID, uuid4
 
 from sqlalchemy import Engine
@@ -29,6 +29,7 @@ from connectors.formats.cxml import (
     DtdValidator,
     build_response,
     new_payload_id,
+    parse_cxml,
 )
 from gateway_api.domain import OrderConflictError, UnknownOrderError
 from gateway_api.services.document_log import inbound_record, reply_record
@@ -74,7 +75,7 @@ class CxmlAnswer:
 class _Received:
     partner: Partner
     document: CxmlDocument
-    body: bytes
+    body: bytes = field(repr=False)  # carries the SharedSecret
     remote_addr: str | None
     content_type: str | None
     dtd_note: str | None = None
@@ -130,7 +131,7 @@ class CxmlIngestService:
 
     # -- entry points ---------------------------------------------------------------------
 
-    def receive(
+    def receive(  # noqa: PLR0911 - one return per outcome
         self,
         partner_key: str,
         body: bytes,
@@ -141,7 +142,18 @@ class CxmlIngestService:
         """Handle one POSTed cXML document and return the answer to send."""
         partner = self._directory.get(partner_key)
         if partner is None:
-            # Same words as a bad secret: do not reveal which partner keys exist.
+            # Answer exactly as for a known partner with a bad secret, malformed bodies included,
+            # so that answers do not reveal which partner keys exist.
+            try:
+                parse_cxml(body)
+            except DocumentError as error:
+                return self._refuse_unauthenticated(
+                    partner_key,
+                    body,
+                    CxmlStatus.bad_request(str(error)),
+                    remote_addr=remote_addr,
+                    content_type=content_type,
+                )
             return self._refuse_unauthenticated(
                 partner_key,
                 body,
@@ -185,7 +197,11 @@ class CxmlIngestService:
                 error.orig,
             )
             reason = "the document holds a value out of the accepted range or format"
-            return self._commit(received, _Refuse(CxmlStatus.bad_request(reason)))
+            try:
+                return self._commit(received, _Refuse(CxmlStatus.bad_request(reason)))
+            except DBAPIError:
+                logger.exception("could not log refused document %s", document.payload_id)
+                return self._bare_answer(partner, CxmlStatus.bad_request(reason))
         except DBAPIError:
             logger.exception(
                 "database unavailable while processing %s from %s",
@@ -195,6 +211,11 @@ class CxmlIngestService:
             return self._bare_answer(
                 partner, CxmlStatus.service_unavailable("temporarily unable to store; retry")
             )
+
+    def internal_error(self) -> CxmlAnswer:
+        """The answer for a failure of our own: cXML 500, which platforms retry later."""
+        status = CxmlStatus.internal_server_error("internal error; please retry later")
+        return CxmlAnswer(status, self._bare_body(status))
 
     def refuse_oversized(
         self,
@@ -252,9 +273,8 @@ class CxmlIngestService:
             mapping = self._directory.mapping(partner.key)
             mapped = map_purchase_order(order, mapping)
         except (MappingError, MappingConfigError) as error:
-            reason = str(error)
-            status = CxmlStatus.accepted(f"accepted and held for review: {reason}")
-            return _Hold("mapping", reason, status, order.order_id)
+            status = CxmlStatus.accepted(f"accepted and held for review: {_for_partner(error)}")
+            return _Hold("mapping", str(error), status, order.order_id)
         document_id = uuid4()
         return _Apply(
             Envelope[PurchaseOrder](
@@ -381,7 +401,7 @@ class CxmlIngestService:
             )
         elif isinstance(plan, _Hold):
             logger.warning(
-                "document %s from %s held as a dead letter (%s): %s",
+                "document %s from %s held as a dead letter (%s): %r",
                 payload_id,
                 partner,
                 plan.stage,
@@ -389,7 +409,7 @@ class CxmlIngestService:
             )
         else:
             logger.info(
-                "document %s from %s refused: %s %s",
+                "document %s from %s refused: %s %r",
                 payload_id,
                 partner,
                 answer.status.code,
@@ -439,7 +459,7 @@ class CxmlIngestService:
                 uow.commit()
         except DBAPIError:
             logger.exception("could not log a refused document from %r", partner_key)
-        logger.info("refused document for %r: %s %s", partner_key, status.code, status.message)
+        logger.info("refused document for %r: %s %r", partner_key, status.code, status.message)
         return CxmlAnswer(status, answer_body, inbound.id)
 
     # -- helpers --------------------------------------------------------------------------
@@ -493,3 +513,16 @@ class CxmlIngestService:
 
     def _bare_answer(self, partner: Partner, status: CxmlStatus) -> CxmlAnswer:
         return CxmlAnswer(status, partner.connector.answer(status))
+
+
+def _for_partner(error: MappingError | MappingConfigError) -> str:
+    """What the sender may read about a mapping failure: its lines and values, not our files."""
+    if isinstance(error, MappingConfigError):
+        return "the supplier's mapping for this buyer is being corrected"
+    problems = [
+        f"line {p.line_number}: {p.field} {p.value!r} is not known"
+        if p.line_number is not None
+        else f"{p.field} {p.value!r} is not known"
+        for p in error.problems
+    ]
+    return "; ".join(problems)

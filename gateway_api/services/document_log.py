@@ -20,13 +20,14 @@ AUDIT_BODY_LIMIT = 64 * 1024
 to let strangers fill the database)."""
 
 _SHARED_SECRET = re.compile(rb"(<SharedSecret\b[^>]*>)(.*?)(</SharedSecret\s*>)", re.DOTALL)
+_CUT_SHARED_SECRET = re.compile(rb"(<SharedSecret\b[^>]*>)(?:(?!</SharedSecret).)*\Z", re.DOTALL)
 
 
 def mask_secrets(body: bytes) -> bytes:
-    """`body` with every SharedSecret value replaced by `***`."""
+    """`body` with every SharedSecret value replaced by `***`, also one cut off at the end."""
     if b"SharedSecret" not in body:
         return body
-    return _SHARED_SECRET.sub(rb"\1***\3", body)
+    return _CUT_SHARED_SECRET.sub(rb"\1***", _SHARED_SECRET.sub(rb"\1***\3", body))
 
 
 def inbound_record(

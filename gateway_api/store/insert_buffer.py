@@ -68,6 +68,10 @@ class BufferedConnection:
             for table, rows in staged:
                 self.connection.execute(insert(table), rows)
             return
+        for batch in _batches(staged):
+            self._flush_postgres(batch)
+
+    def _flush_postgres(self, staged: list[tuple[Table, list[Row]]]) -> None:
         shape = tuple((table, tuple(rows[0]), len(rows)) for table, rows in staged)
         parameters: list[Any] = []
         for index, (table, rows) in enumerate(staged):
@@ -80,6 +84,33 @@ class BufferedConnection:
                         value = to_json(value).decode()
                     parameters.append(value)
         _execute_raw(self.connection, _postgres_statement(shape), parameters)
+
+
+MAX_PARAMETERS = 30_000
+"""Bind parameters per statement (PostgreSQL's protocol allows 65,535)."""
+
+
+def _batches(staged: list[tuple[Table, list[Row]]]) -> list[list[tuple[Table, list[Row]]]]:
+    """Staged groups cut so that no statement exceeds `MAX_PARAMETERS`, order kept.
+
+    An order of a few thousand lines becomes several statements in the same transaction; rows of
+    one table never reference rows that come after them, so foreign keys still hold.
+    """
+    batches: list[list[tuple[Table, list[Row]]]] = [[]]
+    used = 0
+    for table, rows in staged:
+        width = max(len(rows[0]), 1)
+        start = 0
+        while start < len(rows):
+            room = (MAX_PARAMETERS - used) // width
+            if room == 0:
+                batches.append([])
+                used, room = 0, MAX_PARAMETERS // width
+            chunk = rows[start : start + room]
+            batches[-1].append((table, chunk))
+            used += len(chunk) * width
+            start += len(chunk)
+    return [batch for batch in batches if batch]
 
 
 def _execute_raw(connection: Connection, sql: str, parameters: list[Any]) -> None:

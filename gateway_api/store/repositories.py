@@ -89,7 +89,7 @@ class DocumentRepository:
         before: datetime | None = None,
         limit: int = 100,
     ) -> list[DocumentRecord]:
-        """Newest first, filtered; bodies are included (callers decide what to show)."""
+        """Newest first, filtered; without bodies (`body` is empty), which can be megabytes."""
         c = t.documents.c
         filters: list[Any] = []
         for column, value in (
@@ -104,9 +104,10 @@ class DocumentRepository:
                 filters.append(column == value)
         if before is not None:
             filters.append(c.created_at < before)
-        query = select(t.documents).where(and_(True, *filters))
+        columns = [column for column in t.documents.c if column.name != "body"]
+        query = select(*columns).where(and_(True, *filters))
         rows = self._c.execute(query.order_by(c.created_at.desc(), c.id).limit(limit))
-        return [_document_record(row) for row in rows]
+        return [_document_record(row, body=b"") for row in rows]
 
     def replies_to(self, document_id: UUID) -> list[DocumentRecord]:
         """Documents we sent in answer to `document_id`, oldest first."""
@@ -454,10 +455,10 @@ def _document_row(record: DocumentRecord) -> dict[str, Any]:
     return row
 
 
-def _document_record(row: Row[Any]) -> DocumentRecord:
+def _document_record(row: Row[Any], body: bytes | None = None) -> DocumentRecord:
     values = dict(row._mapping)
     values["outcome"] = DocumentOutcome(values["outcome"])
-    values["body"] = bytes(values["body"])
+    values["body"] = bytes(values["body"]) if body is None else body
     return DocumentRecord(**values)
 
 

@@ -15,7 +15,6 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
-    Numeric,
     String,
     Table,
     Text,
@@ -23,7 +22,7 @@ from sqlalchemy import (
     Uuid,
 )
 
-from gateway_api.store.types import UtcDateTime
+from gateway_api.store.types import ExactDecimal, UtcDateTime
 
 metadata = MetaData(
     naming_convention={
@@ -38,8 +37,8 @@ metadata = MetaData(
 # Plain JSON, not JSONB: the hub reads documents whole and never queries inside them, and JSON
 # is stored as sent, without the parse JSONB costs on every insert (measured in bench/).
 JsonDocument = JSON()
-DecimalAmount = Numeric(36, 18)
-"""Holds every amount and quantity the canonical model accepts (18 + 18 digits)."""
+DecimalAmount = ExactDecimal()
+"""Holds every amount and quantity the canonical model accepts (18 + 18 digits), exactly."""
 
 partners = Table(
     "partners",

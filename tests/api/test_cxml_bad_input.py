@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from gateway_api.runtime import Runtime, build_runtime
 from gateway_api.settings import Settings
 from tests.support.clock import FakeClock
 from tests.support.cxml_answers import status_of
-from tests.support.cxml_builder import order_request
+from tests.support.cxml_builder import Line, order_request
 from tests.support.http_probe import counting_server
 
 SECRET_FILE_TEXT = "TOP-SECRET-FILE-CONTENT"
@@ -60,11 +61,11 @@ CASES: dict[str, tuple[str, BadInput, int, str]] = {
     "malformed XML": ("coupa-demo", lambda _t, _u: b"<cXML><Header></cXML", 400, "line"),
     "empty body": ("coupa-demo", lambda _t, _u: b"", 400, "empty"),
     "not cXML": ("coupa-demo", lambda _t, _u: b'<?xml version="1.0"?><Invoice/>', 400, "cXML"),
-    "JSON body": ("coupa-demo", lambda _t, _u: b'{"order": 1}', 400, ""),
-    "XXE file": ("coupa-demo", _xxe_file, 400, ""),
-    "XXE network": ("coupa-demo", _xxe_network, 400, ""),
-    "billion laughs": ("coupa-demo", _billion_laughs, 400, ""),
-    "deep nesting": ("coupa-demo", _deep_nesting, 400, ""),
+    "JSON body": ("coupa-demo", lambda _t, _u: b'{"order": 1}', 400, "line 1"),
+    "XXE file": ("coupa-demo", _xxe_file, 400, "ENTITY"),
+    "XXE network": ("coupa-demo", _xxe_network, 400, "ENTITY"),
+    "billion laughs": ("coupa-demo", _billion_laughs, 400, "ENTITY"),
+    "deep nesting": ("coupa-demo", _deep_nesting, 400, "depth"),
     "wrong SharedSecret": (
         "coupa-demo",
         lambda _t, _u: order_request(secret="guessing-123", payload_id="bad-secret@x"),
@@ -75,7 +76,47 @@ CASES: dict[str, tuple[str, BadInput, int, str]] = {
         "coupa-demo",
         lambda _t, _u: order_request(secret="ariba-demo-secret", payload_id="other@x"),
         401,
-        "",
+        "SharedSecret",
+    ),
+    "malformed body for an unknown partner": (
+        "no-such-partner",
+        lambda _t, _u: b"<cXML><Header></cXML",
+        400,
+        "line",
+    ),
+    "order date beyond the calendar": (
+        "coupa-demo",
+        lambda _t, _u: order_request(payload_id="date@x").replace(
+            b'orderDate="2025-01-14T09:15:12-08:00"', b'orderDate="9999-12-31T23:59:59-14:00"'
+        ),
+        400,
+        "out of range",
+    ),
+    "underscored quantity": (
+        "coupa-demo",
+        lambda _t, _u: order_request(payload_id="q1@x").replace(
+            b'quantity="2"', b'quantity="1_000"'
+        ),
+        400,
+        "not a decimal number",
+    ),
+    "negative quantity": (
+        "coupa-demo",
+        lambda _t, _u: order_request(payload_id="q2@x").replace(b'quantity="2"', b'quantity="-2"'),
+        400,
+        "quantity",
+    ),
+    "newline in orderID": (
+        "coupa-demo",
+        lambda _t, _u: order_request(order_id="PO\nEVIL", payload_id="nl@x"),
+        400,
+        "order_id",
+    ),
+    "newline in payloadID": (
+        "coupa-demo",
+        lambda _t, _u: order_request(payload_id="p\nx"),
+        400,
+        "control characters",
     ),
     "unknown partner": (
         "no-such-partner",
@@ -203,4 +244,46 @@ def test_an_absurd_partner_key_is_refused_and_audited(client: TestClient) -> Non
     assert (response.status_code, status_of(response.content).code) == (401, 401)
     [trace] = client.get("/documents", params={"direction": "inbound"}).json()
     assert trace["partner"] == key[:64]
+    assert trace["outcome"] == "rejected"
+
+
+def test_a_chunked_oversized_body_keeps_its_head_for_the_audit(
+    settings: Settings, clock: FakeClock
+) -> None:
+    small = settings.model_copy(update={"max_body_bytes": 64 * 1024})
+    with TestClient(create_app(runtime=build_runtime(small, clock=clock))) as client:
+        body = order_request(payload_id="chunked@x") + b" " * (200 * 1024)
+
+        def chunks() -> Iterator[bytes]:
+            yield body  # one chunk that crosses the limit, without Content-Length
+
+        response = client.post("/cxml/coupa-demo", content=chunks())
+        assert status_of(response.content).code == 413
+        [trace] = client.get("/documents", params={"direction": "inbound"}).json()
+        raw = client.get(f"/documents/{trace['id']}/raw").content
+        assert raw.startswith(b"<?xml")
+        assert b"coupa-demo-secret" not in raw
+        assert trace["body_truncated"] is True
+
+
+def test_an_order_of_seven_thousand_lines(client: TestClient) -> None:
+    """More rows than one PostgreSQL statement can carry parameters for."""
+    lines = [Line(str(1001 + n % 9), price=Decimal(1)) for n in range(7000)]
+    body = order_request(order_id="PO-HUGE", payload_id="huge@x", lines=lines)
+    response = client.post("/cxml/coupa-demo", content=body)
+    assert status_of(response.content).code == 200
+    [listed] = client.get("/orders").json()
+    order = client.get(f"/orders/{listed['id']}").json()
+    assert len(order["document"]["lines"]) == 7000
+
+
+def test_a_namespaced_payload_is_refused_and_logged(client: TestClient) -> None:
+    body = (
+        order_request(payload_id="ns@x")
+        .replace(b"<OrderRequest>", b'<OrderRequest xmlns="urn:' + b"x" * 80 + b'">')
+        .replace(b"</OrderRequest>", b"</OrderRequest>")
+    )
+    response = client.post("/cxml/coupa-demo", content=body)
+    assert status_of(response.content).code in {400, 406}
+    [trace] = client.get("/documents", params={"payload_id": "ns@x"}).json()
     assert trace["outcome"] == "rejected"

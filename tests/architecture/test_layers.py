@@ -77,17 +77,33 @@ def test_the_rule_catches_a_violation(tmp_path: Path, monkeypatch: pytest.Monkey
 
 
 def test_importing_the_packages_builds_nothing_heavy() -> None:
-    """No engine, client, settings or connection at import time (checked in a fresh process)."""
+    """No engine, HTTP client or settings at import time (checked in a fresh process)."""
     import subprocess
     import sys
 
-    code = (
-        "import sys, gateway_api.http.app, gateway_api.cli, gateway_api.runtime;"
-        "import gateway_api.settings as s;"
-        "assert s.get_settings.cache_info().currsize == 0, 'settings built at import';"
-        "import sqlalchemy.pool.base as pb;"
-        "print('ok')"
-    )
+    code = """
+import sqlalchemy, httpx
+built = []
+real_create_engine, real_client_init = sqlalchemy.create_engine, httpx.Client.__init__
+def create_engine(*args, **kwargs):
+    built.append("engine")
+    return real_create_engine(*args, **kwargs)
+def client_init(self, *args, **kwargs):
+    built.append("httpx.Client")
+    real_client_init(self, *args, **kwargs)
+sqlalchemy.create_engine = create_engine
+httpx.Client.__init__ = client_init
+import schemas, connectors.core, connectors.coupa, connectors.ariba, connectors.jaggaer
+import mappings.engine, gateway_api.cli, gateway_api.runtime, gateway_api.http.app
+import gateway_api.store.engine, gateway_api.settings as settings
+assert settings.get_settings.cache_info().currsize == 0, "settings built at import"
+assert built == [], built
+# The spies work: building an engine is seen.
+import os, tempfile
+gateway_api.store.engine.build_engine("sqlite:///" + os.path.join(tempfile.mkdtemp(), "x.db"))
+assert built == ["engine"], built
+print("ok")
+"""
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=REPO_ROOT
     )

@@ -15,6 +15,8 @@ from connectors.core.errors import MalformedDocumentError
 from connectors.formats.cxml._xml import shorten
 
 _MAX_SHOWN = 64
+_EARLIEST_YEAR = 1900
+_LATEST_YEAR = 9000
 _LONG_FRACTION = re.compile(r"(\.\d{6})\d+")
 
 
@@ -33,7 +35,17 @@ def parse_cxml_datetime(text: str, *, default_tz: tzinfo = UTC) -> datetime:
         msg = f'"{shown}" is not a date or date-time (expected ISO 8601: 2024-01-15T10:30:00-08:00)'
         raise MalformedDocumentError(msg)
     if parsed.tzinfo is None or parsed.utcoffset() is None:
-        return parsed.replace(tzinfo=default_tz)
+        parsed = parsed.replace(tzinfo=default_tz)
+    # Stored in UTC: a date whose UTC form leaves the calendar (year 1 or 9999 at the edge of a
+    # zone) cannot be kept, and no order is dated before 1900 or after 9000.
+    try:
+        year = parsed.astimezone(UTC).year
+    except OverflowError:
+        year = 0
+    if not _EARLIEST_YEAR <= year <= _LATEST_YEAR:
+        shown = shorten(value, _MAX_SHOWN)
+        msg = f'"{shown}" is out of range (years {_EARLIEST_YEAR} to {_LATEST_YEAR})'
+        raise MalformedDocumentError(msg)
     return parsed
 
 

@@ -99,6 +99,9 @@ def parse_cxml(body: bytes, *, default_tz: tzinfo = UTC) -> CxmlDocument:
     if not payload_id:
         msg = "cXML@payloadID is required"
         raise MalformedDocumentError(msg, location="cXML/@payloadID")
+    if any(ord(character) < 32 or ord(character) == 127 for character in payload_id):
+        msg = "cXML@payloadID contains control characters (newline, tab...)"
+        raise MalformedDocumentError(msg, location="cXML/@payloadID")
     if len(payload_id) > MAX_PAYLOAD_ID_LENGTH:
         msg = (
             f"cXML@payloadID is {len(payload_id)} characters long; at most "
@@ -106,6 +109,7 @@ def parse_cxml(body: bytes, *, default_tz: tzinfo = UTC) -> CxmlDocument:
         )
         raise MalformedDocumentError(msg, location="cXML/@payloadID")
     kind, deployment_mode = payload_kind(root)
+    kind = shorten(kind, 60)  # a namespaced or absurd tag is still reported, within reason
     header = child(root, "Header")
     return CxmlDocument(
         payload_id=payload_id,

@@ -30,19 +30,19 @@ from connectors.formats.cxml._xml import attribute, child, elements, full_text
 
 def flatten_extrinsics(extrinsics: Iterable[etree._Element]) -> dict[str, str]:
     """The `extensions` dict of a run of `Extrinsic` elements (header, or one line)."""
-    result: dict[str, str] = {}
+    result = _Extensions()
     for extrinsic in extrinsics:
         _flatten(extrinsic, attribute(extrinsic, "name") or "Extrinsic", result)
-    return result
+    return result.values
 
 
-def _flatten(element: etree._Element, key: str, result: dict[str, str]) -> None:
+def _flatten(element: etree._Element, key: str, result: _Extensions) -> None:
     if element.tag == "IdReference":
-        _put(result, key, _id_reference_value(element))
+        result.put(key, _id_reference_value(element))
         return
     parts = list(elements(element))
     if not parts:
-        _put(result, key, _leaf_value(element))
+        result.put(key, _leaf_value(element))
         return
     for part in parts:
         _flatten(part, f"{key}.{_part_key(part)}", result)
@@ -70,9 +70,20 @@ def _leaf_value(element: etree._Element) -> str:
     return full_text(element) or attribute(element, "value")
 
 
-def _put(result: dict[str, str], key: str, value: str) -> None:
-    unique, count = key, 1
-    while unique in result:
-        count += 1
-        unique = f"{key} #{count}"
-    result[unique] = value
+class _Extensions:
+    """Flattened extrinsics; a repeated name gets " #2", " #3"... and nothing is overwritten.
+
+    The last number used per name is remembered, so thousands of repeats stay linear.
+    """
+
+    def __init__(self) -> None:
+        self.values: dict[str, str] = {}
+        self._last: dict[str, int] = {}
+
+    def put(self, key: str, value: str) -> None:
+        unique, count = key, self._last.get(key, 1)
+        while unique in self.values:
+            count += 1
+            unique = f"{key} #{count}"
+        self._last[key] = count
+        self.values[unique] = value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, tzinfo
 from decimal import Decimal, InvalidOperation
 
@@ -11,6 +12,7 @@ from connectors.formats.cxml._xml import shorten
 
 _MAX_SHOWN = 40
 _MAX_DIGITS = 18
+_PLAIN_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 """Integer and fractional digits allowed in an amount or quantity. Beyond money sense, and a
 guard: `1E+999999999` is a finite Decimal whose plain-notation JSON would take a gigabyte."""
 _MAX_INT_DIGITS = 9
@@ -19,10 +21,12 @@ _MAX_INT_DIGITS = 9
 def decimal_at(text: str, location: str) -> Decimal:
     """A finite `Decimal` from `text`; `MalformedDocumentError` at `location` otherwise."""
     value = text.strip()
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        number = None
+    number = None
+    if _PLAIN_DECIMAL.fullmatch(value):  # Decimal() alone also takes "1_000", "٣", "NaN"
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            number = None
     if number is None or not number.is_finite():
         msg = f"{shown(value)} is not a decimal number"
         raise MalformedDocumentError(msg, location=location)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 
 import anyio
 import anyio.to_thread
@@ -11,6 +12,8 @@ from fastapi import APIRouter, Request, Response
 from gateway_api.http.body import read_limited_body
 from gateway_api.http.deps import RuntimeDep
 from gateway_api.services.cxml_ingest import CONTENT_TYPE
+
+logger = logging.getLogger(__name__)
 
 router = APIRouter(tags=["cXML ingress"])
 
@@ -57,7 +60,13 @@ async def receive_cxml(partner_key: str, request: Request, runtime: RuntimeDep) 
         work = functools.partial(
             service.receive, partner_key, body.data, remote_addr=remote, content_type=content_type
         )
-    answer = await anyio.to_thread.run_sync(work, limiter=limiter)
+    try:
+        answer = await anyio.to_thread.run_sync(work, limiter=limiter)
+    except Exception:
+        # A bug of ours, never the sender's fault: answer in cXML (500, retried by platforms)
+        # rather than with a bare HTTP 500, and leave the traceback in the log.
+        logger.exception("unexpected failure on POST /cxml/%s", partner_key)
+        answer = service.internal_error()
     headers = {"X-B2Connect-Document-Id": str(answer.document_id)} if answer.document_id else None
     return Response(
         answer.body, status_code=answer.http_status, media_type=CONTENT_TYPE, headers=headers

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response
+from pydantic import AwareDatetime
 from starlette.concurrency import run_in_threadpool
 
 from gateway_api.http.deps import RuntimeDep, require_operator
@@ -29,7 +29,9 @@ async def list_documents(
     ] = None,
     payload_id: str | None = None,
     correlation_id: str | None = None,
-    before: Annotated[datetime | None, Query(description="Page: entries older than this")] = None,
+    before: Annotated[
+        AwareDatetime | None, Query(description="Page: entries older than this (with zone)")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[DocumentOut]:
     """Documents filtered by partner, direction, kind, outcome, payloadID or order id."""
@@ -70,4 +72,14 @@ async def get_document_raw(document_id: UUID, runtime: RuntimeDep) -> Response:
     if found is None:
         raise ProblemError(404, "Document not found", f"no document with id {document_id}")
     record = found[0]
-    return Response(record.body, media_type=record.content_type or "application/octet-stream")
+    # Served inert, whatever content type the sender claimed: the bytes are untrusted, and a
+    # browser must never render them as a page of this origin.
+    return Response(
+        record.body,
+        media_type="text/plain; charset=utf-8",
+        headers={
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+            "X-B2Connect-Content-Type": record.content_type or "",
+        },
+    )

@@ -122,7 +122,7 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("current_payload_id", sa.String(length=255), nullable=True),
         sa.Column("currency", sa.String(length=3), nullable=False),
-        sa.Column("total", sa.Numeric(precision=36, scale=18), nullable=True),
+        sa.Column("total", gateway_api.store.types.ExactDecimal(), nullable=True),
         sa.Column("order_date", gateway_api.store.types.UtcDateTime(), nullable=False),
         sa.Column(
             "document",
@@ -183,9 +183,9 @@ def upgrade() -> None:
         sa.Column("supplier_part_id", sa.String(length=255), nullable=True),
         sa.Column("buyer_part_id", sa.String(length=255), nullable=True),
         sa.Column("description", sa.Text(), nullable=True),
-        sa.Column("quantity", sa.Numeric(precision=36, scale=18), nullable=False),
+        sa.Column("quantity", gateway_api.store.types.ExactDecimal(), nullable=False),
         sa.Column("unit_of_measure", sa.String(length=35), nullable=False),
-        sa.Column("unit_price", sa.Numeric(precision=36, scale=18), nullable=True),
+        sa.Column("unit_price", gateway_api.store.types.ExactDecimal(), nullable=True),
         sa.Column("requested_delivery_date", gateway_api.store.types.UtcDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["order_uuid"],
