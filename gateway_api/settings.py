@@ -63,14 +63,6 @@ class Settings(BaseSettings):
     """Bearer token for the operator endpoints (orders, documents, dead letters). Optional in
     development; required in production."""
 
-    @field_validator("database_url")
-    @classmethod
-    def _sqlite_dir_exists(cls, value: str) -> str:
-        prefix = "sqlite:///"
-        if value.startswith(prefix) and value != f"{prefix}:memory:":
-            Path(value.removeprefix(prefix)).parent.mkdir(parents=True, exist_ok=True)
-        return value
-
     @field_validator("admin_token", mode="before")
     @classmethod
     def _empty_token_is_no_token(cls, value: object) -> object:

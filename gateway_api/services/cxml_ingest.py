@@ -33,7 +33,11 @@ from connectors.formats.cxml import (
 )
 from gateway_api.domain import OrderConflictError, UnknownOrderError
 from gateway_api.services.document_log import inbound_record, reply_record
-from gateway_api.services.order_intake import OrderChange, decide_order_change
+from gateway_api.services.order_intake import (
+    OrderChange,
+    decide_order_change,
+    inbound_order_envelope,
+)
 from gateway_api.services.partners import Partner, PartnerDirectory
 from gateway_api.store.records import (
     DeadLetterRecord,
@@ -43,7 +47,7 @@ from gateway_api.store.records import (
 )
 from gateway_api.store.unit_of_work import UnitOfWork
 from mappings.engine import MappingConfigError, MappingError, map_purchase_order
-from schemas import Direction, Envelope, PurchaseOrder
+from schemas import Envelope, PurchaseOrder
 
 logger = logging.getLogger(__name__)
 
@@ -275,19 +279,15 @@ class CxmlIngestService:
         except (MappingError, MappingConfigError) as error:
             status = CxmlStatus.accepted(f"accepted and held for review: {_for_partner(error)}")
             return _Hold("mapping", str(error), status, order.order_id)
-        document_id = uuid4()
         return _Apply(
-            Envelope[PurchaseOrder](
-                id=document_id,
+            inbound_order_envelope(
+                mapped,
+                raw_document_id=uuid4(),
                 connector=partner.profile.connector,
                 partner=partner.key,
-                direction=Direction.INBOUND,
-                partner_document_id=document.payload_id,
-                correlation_id=order.order_id,
-                timestamp=self._clock(),
+                payload_id=document.payload_id,
+                at=self._clock(),
                 mapping=mapping.references,
-                raw_document_id=document_id,
-                document=mapped,
             )
         )
 

@@ -14,13 +14,12 @@ from uuid import UUID
 from sqlalchemy import Engine
 
 from connectors.core import Clock, ConfigError, ConnectorError
-from gateway_api.domain import OrderConflictError
-from gateway_api.services.order_intake import decide_order_change
+from gateway_api.domain import OrderConflictError, StaleVersionError
+from gateway_api.services.order_intake import decide_order_change, inbound_order_envelope
 from gateway_api.services.partners import PartnerDirectory
 from gateway_api.store.records import DeadLetterRecord, DeadLetterStatus
 from gateway_api.store.unit_of_work import UnitOfWork
 from mappings.engine import MappingConfigError, MappingError, map_purchase_order
-from schemas import Direction, Envelope, PurchaseOrder
 
 logger = logging.getLogger(__name__)
 
@@ -87,19 +86,25 @@ class DeadLetterService:
                 document = partner.connector.decode(stored.body, default_tz=partner.timezone)
                 order = partner.connector.read_order(document, default_tz=partner.timezone)
                 mapping = self._directory.mapping(partner.key)
+                if order.version is None and uow.orders.changed_since(
+                    partner.key, order.order_id, record.created_at
+                ):
+                    # Without a version it would become the next one and undo newer changes.
+                    msg = (
+                        f"order {order.order_id!r} changed after this document was held, and the "
+                        "document carries no orderVersion; it is superseded"
+                    )
+                    raise StaleVersionError(msg)
                 change = decide_order_change(
                     uow,
-                    Envelope[PurchaseOrder](
-                        id=stored.id,
+                    inbound_order_envelope(
+                        map_purchase_order(order, mapping),
+                        raw_document_id=stored.id,
                         connector=partner.profile.connector,
                         partner=partner.key,
-                        direction=Direction.INBOUND,
-                        partner_document_id=document.payload_id,
-                        correlation_id=order.order_id,
-                        timestamp=now,
+                        payload_id=document.payload_id,
+                        at=now,
                         mapping=mapping.references,
-                        raw_document_id=stored.id,
-                        document=map_purchase_order(order, mapping),
                     ),
                 )
                 change.write(uow)

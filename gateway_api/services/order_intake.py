@@ -7,12 +7,14 @@ recorded in the same transaction; writing happens only once the change is known 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from uuid import uuid4
+from datetime import datetime
+from uuid import UUID, uuid4
 
 from gateway_api.domain import Order, OrderEvent
 from gateway_api.store.unit_of_work import UnitOfWork
-from schemas import Envelope, PurchaseOrder
+from schemas import Direction, Envelope, MappingReference, PurchaseOrder
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,31 @@ class OrderChange:
             mapping=self.envelope.mapping,
             event_id=uuid4(),
         )
+
+
+def inbound_order_envelope(
+    document: PurchaseOrder,
+    *,
+    raw_document_id: UUID,
+    connector: str,
+    partner: str,
+    payload_id: str,
+    at: datetime,
+    mapping: Sequence[MappingReference],
+) -> Envelope[PurchaseOrder]:
+    """The envelope of a mapped order that arrived as the stored raw document `raw_document_id`."""
+    return Envelope[PurchaseOrder](
+        id=raw_document_id,
+        connector=connector,
+        partner=partner,
+        direction=Direction.INBOUND,
+        partner_document_id=payload_id,
+        correlation_id=document.order_id,
+        timestamp=at,
+        mapping=tuple(mapping),
+        raw_document_id=raw_document_id,
+        document=document,
+    )
 
 
 def decide_order_change(uow: UnitOfWork, envelope: Envelope[PurchaseOrder]) -> OrderChange:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.pool import ConnectionPoolEntry
 
 
@@ -17,6 +18,9 @@ def build_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine
     PostgreSQL: a sized connection pool, recycled hourly.
     """
     if url.startswith("sqlite"):
+        database = make_url(url).database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)  # var/ on a fresh checkout
         engine = create_engine(
             url,
             echo=echo,

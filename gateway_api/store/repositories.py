@@ -12,7 +12,7 @@ from sqlalchemy import Row, and_, bindparam, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from gateway_api.domain import Order, OrderEvent, OrderStatus
+from gateway_api.domain import Order, OrderEvent, OrderEventKind, OrderStatus
 from gateway_api.store import tables as t
 from gateway_api.store.insert_buffer import BufferedConnection
 from gateway_api.store.records import (
@@ -306,6 +306,21 @@ class OrderRepository:
             for row in rows
         ]
 
+    def changed_since(self, partner_key: str, order_id: str, moment: datetime) -> bool:
+        """True when the order was changed or cancelled after `moment` (its arrival aside)."""
+        o, e = t.orders.c, t.order_events.c
+        query = (
+            select(func.count())
+            .select_from(t.order_events.join(t.orders, e.order_uuid == o.id))
+            .where(
+                o.partner_key == partner_key,
+                o.order_id == order_id,
+                e.created_at > moment,
+                e.kind != OrderEventKind.RECEIVED.value,
+            )
+        )
+        return bool(self._c.execute(query).scalar_one())
+
     def count(self) -> int:
         """Number of stored orders."""
         return int(self._c.execute(select(func.count()).select_from(t.orders)).scalar_one())
@@ -418,11 +433,11 @@ class DeadLetterRepository:
         )
 
     def record_failed_replay(self, dead_letter_id: UUID, *, error: str, at: datetime) -> None:
-        """The replay failed again; keep the newest error."""
+        """The replay failed again; keep the newest error (unless a concurrent replay won)."""
         c = t.dead_letters.c
         self._c.execute(
             update(t.dead_letters)
-            .where(c.id == dead_letter_id)
+            .where(c.id == dead_letter_id, c.status == DeadLetterStatus.OPEN.value)
             .values(error=error, attempts=c.attempts + 1, updated_at=at)
         )
 

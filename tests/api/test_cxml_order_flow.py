@@ -283,3 +283,32 @@ def test_a_value_the_database_refuses_is_a_400_not_a_retry_loop(
     assert (http, answer.code) == (400, 400)
     [trace] = client.get("/documents", params={"payload_id": "de@x"}).json()
     assert (trace["outcome"], trace["status_code"]) == ("rejected", 400)
+
+
+def test_a_held_versionless_update_does_not_undo_newer_changes(client: TestClient) -> None:
+    early = order_request(order_id="PO-600", change="update", payload_id="early-nv@x")
+    assert post(client, "coupa-demo", early)[1].code == 409  # held: order unknown
+    [dead] = client.get("/dead-letters").json()
+    post(client, "coupa-demo", order_request(order_id="PO-600", payload_id="n600@x"))
+    newer = order_request(
+        order_id="PO-600",
+        change="update",
+        version=2,
+        payload_id="v2-600@x",
+        lines=[Line("1005", Decimal("9"))],
+    )
+    assert post(client, "coupa-demo", newer)[1].code == 200
+    replay = client.post(f"/dead-letters/{dead['id']}/replay")
+    assert replay.status_code == 409
+    assert "superseded" in replay.json()["detail"]
+    order = only_order(client, "coupa-demo", "PO-600")
+    assert (order["version"], order["document"]["lines"][0]["sku"]) == (2, "B2C-1005")
+
+
+def test_a_held_versionless_update_replays_once_its_order_arrives(client: TestClient) -> None:
+    early = order_request(order_id="PO-601", change="update", payload_id="early-601@x")
+    assert post(client, "coupa-demo", early)[1].code == 409
+    [dead] = client.get("/dead-letters").json()
+    post(client, "coupa-demo", order_request(order_id="PO-601", payload_id="n601@x"))
+    assert client.post(f"/dead-letters/{dead['id']}/replay").status_code == 200
+    assert only_order(client, "coupa-demo", "PO-601")["version"] == 2
