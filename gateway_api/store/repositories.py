@@ -321,10 +321,6 @@ class OrderRepository:
         )
         return bool(self._c.execute(query).scalar_one())
 
-    def count(self) -> int:
-        """Number of stored orders."""
-        return int(self._c.execute(select(func.count()).select_from(t.orders)).scalar_one())
-
     def _write_lines(self, order: Order) -> None:
         lines = order.current.lines
         if not lines:
@@ -458,10 +454,6 @@ class PartnerRepository:
         self._c.execute(
             statement.on_conflict_do_update(index_elements=["key"], set_=updated), list(rows)
         )
-
-    def keys(self) -> list[str]:
-        """Every partner key, sorted."""
-        return sorted(k for (k,) in self._c.execute(select(t.partners.c.key)))
 
 
 def _document_row(record: DocumentRecord) -> dict[str, Any]:
