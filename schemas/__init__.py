@@ -2,27 +2,76 @@
 
 from __future__ import annotations
 
+from schemas.confirmation import (
+    ConfirmationLine,
+    ConfirmationOperation,
+    ConfirmationType,
+    ConfirmedQuantity,
+    LineStatus,
+    OrderConfirmation,
+)
 from schemas.documents import DOCUMENT_ADAPTER, Document
 from schemas.envelope import Direction, Envelope, MappingReference
+from schemas.invoice import (
+    Invoice,
+    InvoiceLine,
+    InvoiceOperation,
+    InvoiceOrder,
+    InvoicePurpose,
+    TaxDetail,
+)
 from schemas.order import OrderChange, OrderLine, PurchaseOrder
 from schemas.party import Party, PostalAddress
+from schemas.references import DocumentId, OrderReference
+from schemas.shipment import (
+    FulfillmentType,
+    Package,
+    ShipControl,
+    ShipmentType,
+    ShipNotice,
+    ShipNoticeLine,
+    ShipNoticeOperation,
+    ShipNoticeOrder,
+)
 from schemas.types import Amount, CountryCode, CurrencyCode, Identifier, Quantity, UnitCode
 
 __all__ = [
     "DOCUMENT_ADAPTER",
     "Amount",
+    "ConfirmationLine",
+    "ConfirmationOperation",
+    "ConfirmationType",
+    "ConfirmedQuantity",
     "CountryCode",
     "CurrencyCode",
     "Direction",
     "Document",
+    "DocumentId",
     "Envelope",
+    "FulfillmentType",
     "Identifier",
+    "Invoice",
+    "InvoiceLine",
+    "InvoiceOperation",
+    "InvoiceOrder",
+    "InvoicePurpose",
+    "LineStatus",
     "MappingReference",
     "OrderChange",
+    "OrderConfirmation",
     "OrderLine",
+    "OrderReference",
+    "Package",
     "Party",
     "PostalAddress",
     "PurchaseOrder",
     "Quantity",
+    "ShipControl",
+    "ShipNotice",
+    "ShipNoticeLine",
+    "ShipNoticeOperation",
+    "ShipNoticeOrder",
+    "ShipmentType",
+    "TaxDetail",
     "UnitCode",
 ]

@@ -1,17 +1,20 @@
-"""The union of canonical documents.
+"""The union of canonical documents, discriminated by `document_type`.
 
-Today the hub knows one document type, so `Document` is `PurchaseOrder`; every later type
-(confirmation, ship notice, invoice...) joins it as a member of a union discriminated by
-`document_type`, and `DOCUMENT_ADAPTER` keeps validating JSON of any of them.
+`DOCUMENT_ADAPTER` validates JSON of any member; every new document type joins the union here.
 """
 
 from __future__ import annotations
 
-from typing import TypeAlias
+from typing import Annotated, TypeAlias
 
-from pydantic import TypeAdapter
+from pydantic import Field, TypeAdapter
 
+from schemas.confirmation import OrderConfirmation
+from schemas.invoice import Invoice
 from schemas.order import PurchaseOrder
+from schemas.shipment import ShipNotice
 
-Document: TypeAlias = PurchaseOrder
+Document: TypeAlias = Annotated[
+    PurchaseOrder | OrderConfirmation | ShipNotice | Invoice, Field(discriminator="document_type")
+]
 DOCUMENT_ADAPTER: TypeAdapter[Document] = TypeAdapter(Document)

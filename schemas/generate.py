@@ -13,14 +13,20 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from schemas.confirmation import OrderConfirmation
 from schemas.envelope import Envelope
+from schemas.invoice import Invoice
 from schemas.order import PurchaseOrder
+from schemas.shipment import ShipNotice
 
 JSONSCHEMA_DIR = Path(__file__).parent / "jsonschema"
 
 PUBLIC_MODELS: dict[str, type[BaseModel]] = {
     "purchase_order": PurchaseOrder,
     "purchase_order_envelope": Envelope[PurchaseOrder],
+    "order_confirmation": OrderConfirmation,
+    "ship_notice": ShipNotice,
+    "invoice": Invoice,
 }
 
 
