@@ -1,4 +1,4 @@
-"""cXML `Address` (ShipTo, BillTo) and `Credential` lists as canonical party data.
+"""cXML `Address` (ShipTo, BillTo), `Contact` and `Credential` lists as canonical party data.
 
 Values are returned as plain dicts in the shape of `schemas.Party`, so the whole order is
 validated by pydantic once, in one call, by the reader.
@@ -6,6 +6,7 @@ validated by pydantic once, in one call, by the reader.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from typing import Any
 
@@ -43,6 +44,32 @@ def party_from_address(holder: etree._Element | None) -> dict[str, Any] | None:
         "name": optional(full_text(first(parts, "Name"))),
         "identifiers": [{"scheme": _ADDRESS_ID_SCHEME, "value": address_id}] if address_id else [],
         "address": None if postal is None else _postal_address(postal, address),
+        "email": optional(full_text(first(parts, "Email"))),
+        "phone": phone_number(first(parts, "Phone")),
+    }
+
+
+def party_from_contact(
+    contact: etree._Element, id_references: Iterable[etree._Element] = ()
+) -> dict[str, Any]:
+    """The party of a `Contact` (ShipNoticeHeader, InvoicePartner...).
+
+    `Contact@addressID` comes first as `Identifier(scheme="addressID")`, then every
+    `IdReference` of the Contact and the extra `id_references` (an `InvoicePartner` holds its
+    tax and account ids beside the Contact) as `Identifier(scheme=domain, value=identifier)`.
+    """
+    parts = index(contact)
+    address_id = attribute(contact, _ADDRESS_ID_SCHEME)
+    identifiers = [{"scheme": _ADDRESS_ID_SCHEME, "value": address_id}] if address_id else []
+    for reference in itertools.chain(parts.get("IdReference", ()), id_references):
+        scheme, value = attribute(reference, "domain"), attribute(reference, "identifier")
+        if scheme and value:
+            identifiers.append({"scheme": scheme, "value": value})
+    postal = first(parts, "PostalAddress")
+    return {
+        "name": optional(full_text(first(parts, "Name"))),
+        "identifiers": identifiers,
+        "address": None if postal is None else _postal_address(postal, contact),
         "email": optional(full_text(first(parts, "Email"))),
         "phone": phone_number(first(parts, "Phone")),
     }

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
+from connectors.formats.cxml import DtdValidator, OutboundCredential, OutboundEnvelope
+from tests.support.paths import CXML_DTD_DIR
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 SHARED_DIR = Path(os.environ.get("B2CONNECT_SHARED_DIR", REPO_ROOT.parent / "shared"))
@@ -115,3 +119,26 @@ def make_order() -> OrderBuilder:
 def order_secret() -> str:
     """The Sender SharedSecret every `make_order` document carries."""
     return TEST_SECRET
+
+
+@pytest.fixture(scope="session")
+def dtd_validator() -> DtdValidator:
+    """Validates against the official DTD of each document's family and version."""
+    return DtdValidator(CXML_DTD_DIR)
+
+
+@pytest.fixture(scope="session")
+def envelope() -> OutboundEnvelope:
+    """The envelope of the documents the tests build (vary it with `dataclasses.replace`).
+
+    Stamped in 2100, after every generated invoice date (invoiceDate precedes the timestamp).
+    """
+    return OutboundEnvelope(
+        payload_id="1767225600000.42.0123456789abcdef@hub.example",
+        timestamp=datetime(2100, 6, 1, 12, 0, 0, tzinfo=UTC),
+        from_=(OutboundCredential("DUNS", "123456789"),),
+        to=(OutboundCredential("NetworkID", "AN01000000001"),),
+        sender=OutboundCredential("DUNS", "123456789"),
+        shared_secret=TEST_SECRET,
+        user_agent="B2Connect test",
+    )

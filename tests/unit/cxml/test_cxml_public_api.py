@@ -12,13 +12,21 @@ PUBLIC = {
     "DEFAULT_VERSION",
     "DtdValidator",
     "MAX_DEPTH",
+    "OutboundCredential",
+    "OutboundEnvelope",
+    "build_confirmation_request",
+    "build_invoice_detail_request",
     "build_response",
+    "build_ship_notice_request",
     "dtd_family",
     "format_cxml_datetime",
     "new_payload_id",
     "parse_cxml",
     "parse_cxml_datetime",
+    "read_confirmation_request",
+    "read_invoice_detail_request",
     "read_order_request",
+    "read_ship_notice_request",
 }
 
 
