@@ -1,4 +1,4 @@
-"""`b2connect`: serve the API, migrate, translate files, inspect and replay dead letters."""
+"""`b2connect`: serve the API, migrate, translate files, act on orders, run jobs, replay."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from gateway_api.cli_fulfilment import jobs_app, orders_app, outbox_app
+
 if TYPE_CHECKING:
     from gateway_api.runtime import Runtime
 
@@ -25,6 +27,9 @@ partners_app = typer.Typer(help="Configured trading partners.")
 app.add_typer(db_app, name="db")
 app.add_typer(dead_letters_app, name="dead-letters")
 app.add_typer(partners_app, name="partners")
+app.add_typer(orders_app, name="orders")
+app.add_typer(outbox_app, name="outbox")
+app.add_typer(jobs_app, name="jobs")
 
 console = Console()
 err_console = Console(stderr=True, soft_wrap=True)
@@ -188,7 +193,42 @@ def dead_letters_replay(dead_letter_id: UUID) -> None:
     if not result.succeeded:
         err_console.print(f"replay failed: {result.error}")
         raise typer.Exit(1)
+    if result.order_uuid is None:
+        console.print("replayed: the document was delivered")
+        return
     console.print(f"replayed: order {result.order_uuid} now at version {result.order_version}")
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="Directory for the documents and summary.")],
+    dtd_dir: Annotated[
+        Path | None,
+        typer.Option(help="Official cXML DTDs; the fake platforms then validate every document."),
+    ] = None,
+) -> None:
+    """Scripted end-to-end run against fake Coupa, Ariba and JAGGAER on 127.0.0.1."""
+    from gateway_api.demo.script import run_demo  # noqa: PLC0415
+
+    settings_dtd = dtd_dir
+    if settings_dtd is None:
+        from gateway_api.settings import get_settings  # noqa: PLC0415
+
+        settings_dtd = get_settings().cxml_dtd_dir
+    summary = run_demo(out, say=console.print, dtd_dir=settings_dtd)
+    table = Table("partner", "order", "documents the platform accepted, in order")
+    for key, order_id in summary.orders.items():
+        kinds = [entry.split()[0] for entry in summary.received_by_platform.get(key, [])]
+        table.add_row(key, order_id, ", ".join(kinds))
+    console.print(table)
+    console.print(
+        f"{summary.documents_written} documents written to {out / 'documents'}; "
+        f"{summary.failed_attempts} failed attempts retried during the outage; "
+        f"{summary.dead_letters} dead letters; DTD validation at the platforms: "
+        f"{'on' if settings_dtd else 'off (pass --dtd-dir)'}"
+    )
+    if summary.dead_letters:
+        raise typer.Exit(1)
 
 
 @partners_app.command("list")

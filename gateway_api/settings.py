@@ -59,6 +59,13 @@ class Settings(BaseSettings):
     """Host part of the ids the hub mints (cXML payloadIDs)."""
     cxml_version: str = "1.2.069"
     """cXML version of the documents we emit when a profile names none."""
+    outbound_timeout_seconds: Annotated[float, Field(gt=0, le=300)] = 30.0
+    """Read timeout of one outbound delivery (connect timeout: 10 s)."""
+    outbox_max_attempts: Annotated[int, Field(ge=1, le=100)] = 12
+    """Attempts before an undeliverable document becomes a dead letter (about 4 hours with
+    the default backoff)."""
+    outbox_senders: Annotated[int, Field(ge=1, le=64)] = 8
+    """Documents a dispatcher sends at once."""
     admin_token: SecretStr | None = None
     """Bearer token for the operator endpoints (orders, documents, dead letters). Optional in
     development; required in production."""

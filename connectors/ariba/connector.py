@@ -12,13 +12,19 @@ class AribaConnector(CxmlPlatformConnector):
     The profile names `sender` separately from `buyer` because the authenticating Sender need
     not be the buying organisation (an assumption for Ariba Network relays; see README.md).
     Test-account orders carry `deploymentMode="test"` and arrive flagged `is_test`.
+
+    Outbound: every document goes to the one Ariba Network cXML URL of the realm (the profile's
+    endpoints name it per kind), From our ANID To the buyer's, with our own shared secret
+    (`outbound_shared_secret`). Test accounts want `deployment_mode: test`.
     """
 
     spec = ConnectorSpec(
         key="ariba",
         display_name="SAP Ariba",
         protocol="cxml",
-        # Outbound documents (confirmations, ship notices, invoices) arrive with PUSH support.
-        capabilities=frozenset({Capability.INBOUND}),
+        capabilities=frozenset({Capability.INBOUND, Capability.PUSH}),
         inbound_documents=frozenset({"OrderRequest"}),
+        outbound_documents=frozenset(
+            {"ConfirmationRequest", "ShipNoticeRequest", "InvoiceDetailRequest"}
+        ),
     )

@@ -69,3 +69,31 @@ class Connector(Protocol):
 
     spec: ClassVar[ConnectorSpec]
     config_model: ClassVar[type[BaseModel]]
+
+
+@dataclass(frozen=True)
+class OutboundMessage:
+    """A rendered outbound document: where it goes and the exact bytes to send.
+
+    The core logs `body` (with secrets masked), sends it with its outbox id as the idempotency
+    key, and hands the answer back to the connector to read.
+    """
+
+    kind: str
+    """Protocol document kind (`ShipNoticeRequest`)."""
+    url: str
+    """Where the partner takes this kind."""
+    body: bytes = field(repr=False)
+    """The bytes to send (may carry a shared secret: never log them unmasked)."""
+    content_type: str
+    """HTTP Content-Type of `body`."""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """The partner's acceptance of an outbound document."""
+
+    status_code: int
+    """Protocol status (cXML Status@code; HTTP status where the protocol has none)."""
+    text: str
+    """The partner's status text."""

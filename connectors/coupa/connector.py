@@ -1,9 +1,31 @@
-"""Coupa: purchase orders over cXML from a Coupa instance."""
+"""Coupa: purchase orders over cXML from a Coupa instance; confirmations, ASNs, invoices back."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from pydantic import model_validator
+
 from connectors.core.contract import Capability, ConnectorSpec
-from connectors.cxml_platform import CxmlPlatformConnector
+from connectors.cxml_platform import CxmlPlatformConfig, CxmlPlatformConnector
+from connectors.cxml_platform.connector import OutboundIdentity
+
+_INVOICING_KINDS = frozenset({"ShipNoticeRequest", "InvoiceDetailRequest"})
+
+
+class CoupaConfig(CxmlPlatformConfig):
+    """Coupa's cXML settings: invoices and ship notices need the invoicing credentials."""
+
+    @model_validator(mode="after")
+    def _invoicing_kinds_need_invoicing_credentials(self) -> CoupaConfig:
+        wanted = sorted(_INVOICING_KINDS & set(self.endpoints))
+        if wanted and self.invoicing is None:
+            msg = (
+                f"Coupa takes {', '.join(wanted)} only with the supplier's invoicing credentials "
+                "(connector_config.invoicing and secrets.invoicing_shared_secret)"
+            )
+            raise ValueError(msg)
+        return self
 
 
 class CoupaConnector(CxmlPlatformConnector):
@@ -14,13 +36,26 @@ class CoupaConnector(CxmlPlatformConnector):
     `<Extrinsic name="CustomFields">` with IdReference children for invoices; if purchase orders
     carry them the same way (an assumption, see README.md) the cXML reader keeps them as
     `CustomFields.<field>` extensions.
+
+    Outbound: invoices go to `/cxml/invoices` and ship notices to `/cxml/ship_notice_request`,
+    both with the supplier's *invoicing* cXML credentials (Coupa's "post cXML ASN" page);
+    confirmations use the purchase-order credentials.
     """
 
+    config_model: ClassVar[type[CoupaConfig]] = CoupaConfig
     spec = ConnectorSpec(
         key="coupa",
         display_name="Coupa",
         protocol="cxml",
-        # Outbound documents (confirmations, ship notices, invoices) arrive with PUSH support.
-        capabilities=frozenset({Capability.INBOUND}),
+        capabilities=frozenset({Capability.INBOUND, Capability.PUSH}),
         inbound_documents=frozenset({"OrderRequest"}),
+        outbound_documents=frozenset(
+            {"ConfirmationRequest", "ShipNoticeRequest", "InvoiceDetailRequest"}
+        ),
     )
+
+    def identity_for(self, kind: str) -> OutboundIdentity:
+        """Ship notices travel with the invoicing credentials, like invoices."""
+        if kind in _INVOICING_KINDS:
+            return self._invoicing_identity()
+        return super().identity_for(kind)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, SecretStr, model_validator
 
 
 class CredentialConfig(BaseModel):
@@ -19,6 +19,22 @@ class CredentialConfig(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.domain}/{self.identity}"
+
+
+class InvoicingCredentials(BaseModel):
+    """A second credential set some platforms require for invoices (Coupa also for ship notices).
+
+    Coupa's supplier record keeps `cxml-invoice-supplier-domain/identity` and
+    `cxml-invoice-buyer-domain/identity` apart from the purchase-order identities, with their own
+    secret (`invoicing_shared_secret`).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+
+    supplier: CredentialConfig
+    """Us, as the platform knows us for invoicing (From and Sender)."""
+    buyer: CredentialConfig
+    """The buyer for invoicing (To)."""
 
 
 class CxmlPlatformConfig(BaseModel):
@@ -45,3 +61,20 @@ class CxmlPlatformConfig(BaseModel):
     """The UserAgent the platform is known to send; informational, not enforced."""
     endpoints: dict[str, HttpUrl] = Field(default_factory=dict)
     """Where follow-up documents go, by protocol document kind (e.g. `InvoiceDetailRequest`)."""
+    outbound_shared_secret: SecretStr | None = None
+    """The SharedSecret we present when we send documents; `shared_secret` when not set."""
+    invoicing: InvoicingCredentials | None = None
+    """Separate identities for invoices (on Coupa also ship notices), when the platform has them."""
+    invoicing_shared_secret: SecretStr | None = None
+    """The secret that goes with `invoicing`."""
+    extrinsics: dict[str, dict[str, str]] = Field(default_factory=dict)
+    """Fixed Extrinsic name/value pairs added to every outbound document of a kind."""
+    deployment_mode: Literal["production", "test"] = "production"
+    """`Request@deploymentMode` of the documents we send (test for a platform's test realm)."""
+
+    @model_validator(mode="after")
+    def _invoicing_needs_its_secret(self) -> CxmlPlatformConfig:
+        if (self.invoicing is None) != (self.invoicing_shared_secret is None):
+            msg = "invoicing credentials and invoicing_shared_secret go together"
+            raise ValueError(msg)
+        return self

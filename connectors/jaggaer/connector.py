@@ -8,13 +8,19 @@ from connectors.cxml_platform import CxmlPlatformConnector
 
 class JaggaerConnector(CxmlPlatformConnector):
     """JAGGAER sends timestamps with milliseconds and date-only values; the cXML reader accepts
-    both, and the profile's `timezone` decides what a zoneless value means."""
+    both, and the profile's `timezone` decides what a zoneless value means.
+
+    Outbound: JAGGAER's supplier handbook was not retrievable, so the endpoints per kind are
+    whatever the buyer's JAGGAER site tells the supplier (profile data), with the PO identities.
+    """
 
     spec = ConnectorSpec(
         key="jaggaer",
         display_name="JAGGAER",
         protocol="cxml",
-        # Outbound documents (confirmations, ship notices, invoices) arrive with PUSH support.
-        capabilities=frozenset({Capability.INBOUND}),
+        capabilities=frozenset({Capability.INBOUND, Capability.PUSH}),
         inbound_documents=frozenset({"OrderRequest"}),
+        outbound_documents=frozenset(
+            {"ConfirmationRequest", "ShipNoticeRequest", "InvoiceDetailRequest"}
+        ),
     )

@@ -29,7 +29,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, ClassVar
@@ -52,6 +52,7 @@ from connectors.core import (
 )
 from connectors.cxml_platform import CredentialConfig, CxmlPlatformConfig, CxmlPlatformConnector
 from connectors.formats.cxml import CxmlStatus, DtdValidator, parse_cxml
+from connectors.testing.conformance_clock import CLOCK_START, SettableClock
 from connectors.testing.cxml_documents import (
     CxmlParty,
     TradingPartners,
@@ -62,6 +63,7 @@ from connectors.testing.cxml_documents import (
     serialize,
 )
 from connectors.testing.hard_cases import HARD_CASES, NETWORK_SENDER, HardCase, pluck
+from connectors.testing.push_conformance import CxmlPushConformance
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHARED_DIR = Path(os.environ.get("B2CONNECT_SHARED_DIR", REPO_ROOT.parent / "shared"))
@@ -70,8 +72,6 @@ DEFAULT_DTD_DIR = SHARED_DIR / "cxml" / "dtd"
 
 CONFORMANCE_SECRET = "Conformance-Secret-7d41c9"  # noqa: S105 - a test value, not a credential
 """A shared secret long and odd enough that finding it in a message cannot be a coincidence."""
-CLOCK_START = datetime(2031, 5, 6, 7, 8, 9, tzinfo=timezone(timedelta(hours=5, minutes=30)))
-"""The injected clock's time: far from today and in an unusual zone, so defaults cannot match."""
 HOSTNAME = "conformance.b2connect.test"
 """The injected hostname; answers' payloadIDs must end in it."""
 
@@ -98,16 +98,6 @@ def cxml_platform_config(
         "shared_secret": shared_secret,
         **settings,
     }
-
-
-class SettableClock:
-    """A clock that says what the test set it to."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 class ConnectorConformance:
@@ -422,7 +412,7 @@ ANSWER_CASES = (
 """(status, the message the answer must carry, or None for the status's own message)."""
 
 
-class CxmlPlatformConformance(ConnectorConformance):
+class CxmlPlatformConformance(CxmlPushConformance, ConnectorConformance):
     """What a cXML procurement platform connector (Coupa, Ariba, JAGGAER...) owes the core."""
 
     connector_class: ClassVar[type[CxmlPlatformConnector]]

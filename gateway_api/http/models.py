@@ -216,13 +216,15 @@ class DeadLetterOut(_Out):
     partner: str
     """Partner key."""
     stage: str
-    """Where it failed: `mapping` or `sequence`."""
+    """Where it failed: `mapping` or `sequence` (inbound), `delivery` (outbound)."""
     error: str
     """The newest error."""
     status: str
     """`open` or `replayed`."""
     attempts: int
-    """Replays attempted."""
+    """Replays attempted (inbound); delivery attempts and replays (outbound)."""
+    outbox_id: UUID | None
+    """For an undeliverable outbound document: its outbox row (see GET /outbox)."""
     created_at: datetime
     """When it was held."""
     updated_at: datetime
@@ -241,6 +243,7 @@ class DeadLetterOut(_Out):
             error=record.error,
             status=record.status.value,
             attempts=record.attempts,
+            outbox_id=record.outbox_id,
             created_at=record.created_at,
             updated_at=record.updated_at,
             resolved_at=record.resolved_at,

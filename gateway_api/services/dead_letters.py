@@ -1,8 +1,14 @@
-"""Dead-letter replay: run a held document through decode -> map -> apply again.
+"""Dead-letter replay: run a held document through decode -> map -> apply again, or send an
+undeliverable outbound document once more.
 
-Replay trusts the document's original authentication (it was checked when it arrived; the stored
-copy has its SharedSecret masked) and answers nobody: the partner already got its answer. A
-replay that fails again keeps the dead letter open with the newest error.
+Inbound replay trusts the document's original authentication (it was checked when it arrived;
+the stored copy has its SharedSecret masked) and answers nobody: the partner already got its
+answer. A replay that fails again keeps the dead letter open with the newest error.
+
+Outbound replay (stage `delivery`) puts the outbox row back in the queue and makes one attempt
+right away, with the same payloadID and idempotency key as before: after the partner or the
+profile was fixed, the document is delivered; if it fails again, it stays dead with the new
+error and the dead letter stays open.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from sqlalchemy import Engine
 from connectors.core import Clock, ConfigError, ConnectorError
 from gateway_api.domain import OrderConflictError, StaleVersionError
 from gateway_api.services.order_intake import decide_order_change, inbound_order_envelope
+from gateway_api.services.outbox_dispatch import OutboxDispatcher
 from gateway_api.services.partners import PartnerDirectory
 from gateway_api.store.records import DeadLetterRecord, DeadLetterStatus
 from gateway_api.store.unit_of_work import UnitOfWork
@@ -46,10 +53,18 @@ class ReplayResult:
 class DeadLetterService:
     """Lists and replays dead letters."""
 
-    def __init__(self, engine: Engine, directory: PartnerDirectory, *, clock: Clock) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        directory: PartnerDirectory,
+        *,
+        clock: Clock,
+        dispatcher: OutboxDispatcher | None = None,
+    ) -> None:
         self._engine = engine
         self._directory = directory
         self._clock = clock
+        self._dispatcher = dispatcher
 
     def list(
         self, *, status: str | None = None, partner_key: str | None = None, limit: int = 100
@@ -76,6 +91,10 @@ class DeadLetterService:
             if record.status is DeadLetterStatus.REPLAYED:
                 msg = f"dead letter {dead_letter_id} was already replayed at {record.resolved_at}"
                 raise DeadLetterClosedError(msg)
+            if record.outbox_id is not None:
+                uow.outbox.requeue(record.outbox_id, at=now)
+                uow.commit()
+                return self._redeliver(record)
             stored = uow.documents.get(record.document_id)
             assert stored is not None  # guaranteed by the foreign key
             try:
@@ -121,6 +140,22 @@ class DeadLetterService:
                     dead_letter_id, True, order_uuid=applied.id, order_version=applied.version
                 )
         return self._record_failure(dead_letter_id, failure)
+
+    def _redeliver(self, record: DeadLetterRecord) -> ReplayResult:
+        """One delivery attempt of a requeued outbox row; the dead letter closes if it lands."""
+        assert record.outbox_id is not None
+        if self._dispatcher is None:
+            msg = "no outbox dispatcher is wired; the document was requeued for the next run"
+            return self._record_failure(record.id, msg)
+        report = self._dispatcher.run(outbox_id=record.outbox_id, final_attempt=True)
+        if report.delivered:
+            with UnitOfWork(self._engine) as uow:
+                uow.dead_letters.mark_replayed(record.id, at=self._clock())
+                uow.commit()
+            logger.info("dead letter %s delivered on replay", record.id)
+            return ReplayResult(record.id, True)
+        error = report.errors[-1] if report.errors else "the document was not due for delivery"
+        return self._record_failure(record.id, error)
 
     def _record_failure(self, dead_letter_id: UUID, error: str) -> ReplayResult:
         with UnitOfWork(self._engine) as uow:

@@ -9,7 +9,7 @@ from uuid import UUID
 from sqlalchemy import Engine
 
 from gateway_api.domain import Order
-from gateway_api.store.records import DocumentRecord
+from gateway_api.store.records import DocumentRecord, OutboxRecord
 from gateway_api.store.repositories import OrderSummary, StoredEvent
 from gateway_api.store.unit_of_work import UnitOfWork
 from schemas import MappingReference
@@ -99,3 +99,17 @@ class QueryService:
             if record is None:
                 return None
             return record, uow.documents.replies_to(document_id)
+
+    def outbox(
+        self,
+        *,
+        status: str | None = None,
+        partner_key: str | None = None,
+        order_uuid: UUID | None = None,
+        limit: int = 100,
+    ) -> list[OutboxRecord]:
+        """Outbox rows, oldest first."""
+        with UnitOfWork(self._engine) as uow:
+            return uow.outbox.query(
+                status=status, partner_key=partner_key, order_uuid=order_uuid, limit=limit
+            )

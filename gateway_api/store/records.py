@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
 
@@ -70,3 +71,67 @@ class DeadLetterRecord:
     created_at: datetime
     updated_at: datetime
     resolved_at: datetime | None
+    outbox_id: UUID | None = None
+    """Set when the dead letter is an outbound document that could not be delivered."""
+
+
+class OutboxStatus(StrEnum):
+    """Delivery state of an outbox row."""
+
+    PENDING = "pending"
+    """Waiting for its next attempt (or being attempted, while `claimed_until` is ahead)."""
+    DELIVERED = "delivered"
+    """The partner accepted it (2xx)."""
+    DEAD = "dead"
+    """Refused for good or out of attempts; a dead letter points at it."""
+
+
+@dataclass(frozen=True)
+class OutboxRecord:
+    """One document to deliver, with its delivery state."""
+
+    id: UUID
+    partner_key: str
+    kind: str
+    document_type: str
+    order_uuid: UUID | None
+    source_id: UUID | None
+    correlation_id: str | None
+    payload_id: str
+    document: dict[str, Any]
+    status: OutboxStatus
+    attempts: int
+    next_attempt_at: datetime
+    claimed_until: datetime | None
+    last_error: str | None
+    last_document_id: UUID | None
+    created_at: datetime
+    updated_at: datetime
+    delivered_at: datetime | None
+
+
+class FulfilmentStatus(StrEnum):
+    """Whether a confirmation, ship notice or invoice still counts."""
+
+    ACTIVE = "active"
+    SUPERSEDED = "superseded"
+    """Replaced by an update (confirmations)."""
+    CANCELLED = "cancelled"
+    """Withdrawn by a delete (ship notices) or cancelled (invoices)."""
+
+
+@dataclass(frozen=True)
+class FulfilmentRecord:
+    """A confirmation, ship notice or invoice the supplier issued for an order."""
+
+    id: UUID
+    order_uuid: UUID
+    partner_key: str
+    document_type: str
+    business_id: str
+    operation: str
+    status: FulfilmentStatus
+    payload_id: str
+    document: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime

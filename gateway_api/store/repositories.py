@@ -200,6 +200,14 @@ class OrderRepository:
         ).one_or_none()
         return None if row is None else _order(row)
 
+    def lock(self, order_uuid: UUID) -> Order | None:
+        """The order by our id, row-locked until the transaction ends (PostgreSQL)."""
+        query = select(t.orders).where(t.orders.c.id == order_uuid)
+        if self._c.dialect_name == "postgresql":
+            query = query.with_for_update()
+        row = self._c.execute(query).one_or_none()
+        return None if row is None else _order(row)
+
     def get(self, order_uuid: UUID) -> tuple[Order, list[MappingReference]] | None:
         """The order and the mapping references of its current version."""
         row = self._c.execute(select(t.orders).where(t.orders.c.id == order_uuid)).one_or_none()

@@ -144,6 +144,13 @@ dead_letters = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Column("resolved_at", UtcDateTime, nullable=True),
+    Column(
+        "outbox_id",
+        Uuid,
+        ForeignKey("outbox.id"),
+        nullable=True,
+        comment="Set for outbound documents that could not be delivered",
+    ),
     Index("ix_dead_letters_status_created", "status", "created_at"),
 )
 
@@ -156,4 +163,51 @@ idempotency_keys = Table(
     Column("document_id", Uuid, ForeignKey("documents.id"), nullable=False),
     Column("response_document_id", Uuid, ForeignKey("documents.id"), nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
+)
+
+fulfilment_documents = Table(
+    "fulfilment_documents",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("order_uuid", Uuid, ForeignKey("orders.id", ondelete="CASCADE"), nullable=False),
+    Column("partner_key", String(64), ForeignKey("partners.key"), nullable=False),
+    Column("document_type", String(32), nullable=False),
+    Column(
+        "business_id", String(255), nullable=False, comment="Confirmation, shipment or invoice id"
+    ),
+    Column("operation", String(16), nullable=False),
+    Column("status", String(16), nullable=False, comment="active, superseded or cancelled"),
+    Column("payload_id", String(255), nullable=False, comment="Our document id as sent"),
+    Column("document", JsonDocument, nullable=False, comment="Canonical document JSON"),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_fulfilment_documents_order", "order_uuid", "created_at"),
+    Index("ix_fulfilment_documents_business", "partner_key", "document_type", "business_id"),
+    comment="What the supplier said about an order: confirmations, ship notices, invoices.",
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Uuid, primary_key=True, comment="Also the idempotency key sent to the partner"),
+    Column("partner_key", String(64), ForeignKey("partners.key"), nullable=False),
+    Column("kind", String(64), nullable=False, comment="Protocol document kind"),
+    Column("document_type", String(32), nullable=False),
+    Column("order_uuid", Uuid, ForeignKey("orders.id", ondelete="CASCADE"), nullable=True),
+    Column("source_id", Uuid, nullable=True, comment="The fulfilment document it delivers"),
+    Column("correlation_id", String(255), nullable=True),
+    Column("payload_id", String(255), nullable=False),
+    Column("document", JsonDocument, nullable=False, comment="Canonical document JSON"),
+    Column("status", String(16), nullable=False, comment="pending, delivered or dead"),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UtcDateTime, nullable=False),
+    Column("claimed_until", UtcDateTime, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("last_document_id", Uuid, ForeignKey("documents.id"), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("delivered_at", UtcDateTime, nullable=True),
+    Index("ix_outbox_due", "status", "next_attempt_at"),
+    Index("ix_outbox_order", "order_uuid"),
+    comment="Documents to deliver, committed with the state change that produced them.",
 )

@@ -7,7 +7,9 @@ from typing import Self
 
 from sqlalchemy import Connection, Engine, RootTransaction
 
+from gateway_api.store.fulfilment_repository import FulfilmentRepository
 from gateway_api.store.insert_buffer import BufferedConnection
+from gateway_api.store.outbox_repository import OutboxRepository
 from gateway_api.store.repositories import (
     DeadLetterRepository,
     DocumentRepository,
@@ -26,6 +28,8 @@ class UnitOfWork:
     orders: OrderRepository
     dead_letters: DeadLetterRepository
     partners: PartnerRepository
+    outbox: OutboxRepository
+    fulfilment: FulfilmentRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -41,6 +45,8 @@ class UnitOfWork:
         self.orders = OrderRepository(buffered)
         self.dead_letters = DeadLetterRepository(buffered)
         self.partners = PartnerRepository(buffered)
+        self.outbox = OutboxRepository(buffered)
+        self.fulfilment = FulfilmentRepository(buffered)
         return self
 
     def commit(self) -> None:

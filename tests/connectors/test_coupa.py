@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
+from pydantic import ValidationError
+
 from connectors.coupa import CoupaConnector
+from connectors.coupa.connector import CoupaConfig
+from connectors.formats.cxml import parse_cxml
 from connectors.testing.conformance import CxmlPlatformConformance, cxml_platform_config
+from connectors.testing.conformance_clock import CLOCK_START
+from connectors.testing.push_conformance import (
+    INVOICING_SECRET,
+    PUSH_SECRET,
+    sample_outbound_documents,
+)
 
 
 class TestCoupaConformance(CxmlPlatformConformance):
@@ -14,3 +25,38 @@ class TestCoupaConformance(CxmlPlatformConformance):
         supplier="B2CONNECT-DEMO-SUPPLIER",
         sender="COUPA-DEMO-BUYER",
     )
+
+
+def test_coupa_sends_ship_notices_and_invoices_with_the_invoicing_credentials() -> None:
+    suite = TestCoupaConformance()
+    connector = suite.pushing_connector()
+    senders = {}
+    for document in sample_outbound_documents():
+        message = connector.render(document, payload_id="p@hub.test", timestamp=CLOCK_START)
+        header = parse_cxml(message.body).header
+        assert header is not None
+        (sender,) = header.sender
+        (to,) = header.to
+        senders[message.kind] = (sender.identity, to.identity, sender.shared_secret)
+    assert senders == {
+        "ConfirmationRequest": ("B2CONNECT-DEMO-SUPPLIER", "COUPA-DEMO-BUYER", PUSH_SECRET),
+        "ShipNoticeRequest": (
+            "B2CONNECT-DEMO-SUPPLIER-INV",
+            "COUPA-DEMO-BUYER-INV",
+            INVOICING_SECRET,
+        ),
+        "InvoiceDetailRequest": (
+            "B2CONNECT-DEMO-SUPPLIER-INV",
+            "COUPA-DEMO-BUYER-INV",
+            INVOICING_SECRET,
+        ),
+    }
+
+
+def test_coupa_config_needs_invoicing_credentials_for_invoices_and_ship_notices() -> None:
+    raw = {
+        **TestCoupaConformance.config,
+        "endpoints": {"ShipNoticeRequest": "https://x.coupahost.com/cxml/ship_notice_request"},
+    }
+    with pytest.raises(ValidationError, match="invoicing credentials"):
+        CoupaConfig.model_validate(raw)

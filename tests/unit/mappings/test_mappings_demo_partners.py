@@ -76,7 +76,14 @@ def test_demo_profile(store: MappingStore, key: str) -> None:
         assert config[role] == {"domain": expected["domain"], "identity": expected[role]}
     assert config["cxml_version"] == "1.2.069"
     assert config["user_agent"] == expected["user_agent"]
-    assert profile.secrets == {"shared_secret": f"demo:{expected['secret']}"}
+    assert profile.secrets["shared_secret"] == f"demo:{expected['secret']}"
+    # Outbound: every kind has an endpoint; extra secrets are the outbound ones, all demo:.
+    assert set(config["endpoints"]) == set(profile.documents.outbound)
+    assert set(profile.secrets) <= {
+        "shared_secret",
+        "outbound_shared_secret",
+        "invoicing_shared_secret",
+    }
     assert profile.uses_demo_secrets
     assert profile.documents.inbound == ("OrderRequest",)
     assert profile.documents.outbound == (

@@ -1,0 +1,286 @@
+"""The scripted demo: three platforms order, the hub confirms, ships, invoices, through an outage.
+
+Everything runs for real on 127.0.0.1: the gateway API (uvicorn), one fake platform per demo
+partner (Coupa, SAP Ariba, JAGGAER) receiving our documents, and the outbox dispatcher sending
+them over HTTP. Only time is simulated: the demo clock jumps ahead so that an hour-long Coupa
+outage and the dispatcher's backoff take seconds. Every document the hub received and sent
+(with the platforms' answers) is written to the output directory from the hub's document log.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from connectors.core import ConnectorContext
+from connectors.testing.cxml_documents import LineSpec, TradingPartners
+from connectors.testing.fake_platform import FakeProcurementPlatform
+from connectors.testing.fake_platform_server import FakePlatform
+from gateway_api.demo.platforms import fake_platform_for, point_profile_at
+from gateway_api.http.threaded_server import serve_in_thread
+from gateway_api.runtime import Runtime, build_runtime
+from gateway_api.services.jobs import dispatch_outbox
+from gateway_api.services.partners import PartnerDirectory
+from gateway_api.settings import Settings
+from gateway_api.store.engine import build_engine
+from gateway_api.store.migrate import upgrade
+from gateway_api.store.unit_of_work import UnitOfWork
+from mappings.engine import MappingStore, default_mappings_root
+
+DEMO_PARTNERS = ("coupa-demo", "ariba-demo", "jaggaer-demo")
+Say = Callable[[str], None]
+
+
+class DemoClock:
+    """Real time plus an offset the script moves forward (outages pass in an instant)."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def advance(self, delta: timedelta) -> None:
+        """Jump ahead."""
+        self.offset += delta
+
+
+@dataclass
+class DemoSummary:
+    """What the demo did, per partner, and where the documents are."""
+
+    out_dir: Path
+    orders: dict[str, str] = field(default_factory=dict)
+    received_by_platform: dict[str, list[str]] = field(default_factory=dict)
+    failed_attempts: int = 0
+    documents_written: int = 0
+    dead_letters: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON form (written as summary.json)."""
+        return {
+            "out_dir": str(self.out_dir),
+            "orders": self.orders,
+            "received_by_platform": self.received_by_platform,
+            "failed_attempts": self.failed_attempts,
+            "documents_written": self.documents_written,
+            "dead_letters": self.dead_letters,
+        }
+
+
+def run_demo(out_dir: Path, *, say: Say = print, dtd_dir: Path | None = None) -> DemoSummary:
+    """Run the whole scripted exchange in a scratch workspace; write documents to `out_dir`."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    summary = DemoSummary(out_dir)
+    clock = DemoClock()
+    with tempfile.TemporaryDirectory(prefix="b2connect-demo-") as scratch, ExitStack() as stack:
+        mappings = Path(scratch) / "mappings"
+        shutil.copytree(default_mappings_root(), mappings)
+        settings = Settings(
+            database_url=f"sqlite:///{Path(scratch) / 'demo.db'}",
+            mappings_dir=mappings,
+            hostname="demo.b2connect.local",
+            cxml_dtd_dir=dtd_dir,
+        )
+        engine = build_engine(settings.database_url, pool_size=1)
+        upgrade(engine)
+        engine.dispose()
+        platforms = stack.enter_context(_platforms(mappings, clock, dtd_dir))
+        runtime = build_runtime(settings, clock=clock)
+        runtime.sync_partners()
+        base_url = stack.enter_context(serve_in_thread(runtime))
+        say(f"gateway on {base_url}; fake platforms: {', '.join(platforms)}")
+        _script(
+            runtime, base_url=base_url, platforms=platforms, clock=clock, summary=summary, say=say
+        )
+        summary.documents_written = _write_documents(runtime, out_dir)
+        summary.received_by_platform = {
+            key: [f"{r.kind} {r.payload_id}" for r in platform.received]
+            for key, platform in platforms.items()
+        }
+    (out_dir / "summary.json").write_text(json.dumps(summary.as_dict(), indent=2) + "\n")
+    return summary
+
+
+@contextmanager
+def _platforms(
+    mappings: Path, clock: DemoClock, dtd_dir: Path | None
+) -> Iterator[dict[str, FakePlatform]]:
+    """Start one live fake per demo partner and point the profiles' endpoints at them."""
+    directory = PartnerDirectory(
+        MappingStore(mappings), context=ConnectorContext(clock=clock), production=False
+    )
+    with ExitStack() as stack:
+        platforms: dict[str, FakePlatform] = {}
+        for key in DEMO_PARTNERS:
+            partner = directory.get(key)
+            assert partner is not None
+            platform = fake_platform_for(partner, dtd_dir=dtd_dir, clock=clock)
+            base = stack.enter_context(platform.serve())
+            point_profile_at(mappings, key, platform.endpoint_urls(base))
+            platforms[key] = platform
+        yield platforms
+
+
+def _script(
+    runtime: Runtime,
+    *,
+    base_url: str,
+    platforms: dict[str, FakePlatform],
+    clock: DemoClock,
+    summary: DemoSummary,
+    say: Say,
+) -> None:
+    api = httpx.Client(base_url=base_url, timeout=30.0)
+    order_uuids = {}
+    for number, key in enumerate(DEMO_PARTNERS, start=1):
+        order_id = f"DEMO-{number:03d}"
+        order_uuids[key] = _place_order(
+            runtime, api, base_url=base_url, platform=platforms[key], key=key, order_id=order_id
+        )
+        summary.orders[key] = order_id
+        say(f"{key}: {order_id} received and stored")
+
+    delivery = (clock() + timedelta(days=3)).isoformat()
+    carrier = {"carrier": {"scac": "UPSN", "name": "UPS"}}
+    for key, order in order_uuids.items():
+        if key == "ariba-demo":
+            body: dict[str, Any] = {
+                "type": "detail",
+                "lines": [
+                    {"line_number": 1, "accepted": "10"},
+                    {"line_number": 2, "accepted": "2", "backordered": "2"},
+                ],
+            }
+        else:
+            body = {"type": "accept", "delivery_date": delivery}
+        _act(api, order, "confirmations", body)
+        _act(
+            api,
+            order,
+            "shipments",
+            {
+                "delivery_date": delivery,
+                "lines": [{"line_number": 1, "quantity": "6"}],
+                "tracking_numbers": [f"1Z{key[:3].upper()}0001"],
+                **carrier,
+            },
+        )
+    say("confirmed all three orders and shipped part of each; Coupa is down")
+    platforms["coupa-demo"].down()
+    _dispatch(runtime, summary, say)
+
+    clock.advance(timedelta(minutes=45))
+    platforms["coupa-demo"].up()
+    say("45 minutes later Coupa is back")
+    for _ in range(6):  # the dispatcher runs every few minutes; backoff decides who is due
+        _dispatch(runtime, summary, say)
+        clock.advance(timedelta(minutes=10))
+
+    for key, order in order_uuids.items():
+        _act(
+            api,
+            order,
+            "shipments",
+            {
+                "delivery_date": delivery,
+                "tracking_numbers": [f"1Z{key[:3].upper()}0002"],
+                **carrier,
+            },
+        )
+        _act(api, order, "invoices", {"tax_rate": "8.25", "payment_terms_days": 30})
+    say("shipped the rest and invoiced every order")
+    _dispatch(runtime, summary, say)
+    summary.dead_letters = len(runtime.dead_letters.list(status="open"))
+    api.close()
+
+
+def _place_order(
+    runtime: Runtime,
+    api: httpx.Client,
+    *,
+    base_url: str,
+    platform: FakePlatform,
+    key: str,
+    order_id: str,
+) -> str:
+    partner = runtime.directory.get(key)
+    assert partner is not None
+    buyer = FakeProcurementPlatform(TradingPartners.from_config(partner.connector.config), base_url)
+    ariba = key == "ariba-demo"
+    prefix = {"coupa-demo": "CP-", "ariba-demo": "AR-PN-", "jaggaer-demo": "JG-"}[key]
+    lines = tuple(
+        LineSpec(
+            supplier_part_id=f"S-{part}" if ariba else f"{prefix}{part}",
+            buyer_part_id=f"{prefix}{part}" if ariba else None,
+            quantity=quantity,
+            unit_of_measure="EA",
+            unit_price=price,
+            description=f"Demo item {part}",
+        )
+        for part, quantity, price in (
+            (1001, Decimal(10), Decimal("10.50")),
+            (1002, Decimal(4), Decimal("3.25")),
+        )
+    )
+    body = buyer.order_request(order_id=order_id, lines=lines, payload_id=f"{order_id}@{key}")
+    platform.register_order_request(body)
+    answer = buyer.post(key, body)
+    buyer.close()
+    if not answer.is_success:
+        msg = f"{key} order {order_id} was refused: {answer.code} {answer.text} {answer.message}"
+        raise RuntimeError(msg)
+    listed = api.get("/orders", params={"partner": key, "order_id": order_id}).json()
+    order_uuid: str = listed[0]["id"]
+    return order_uuid
+
+
+def _act(api: httpx.Client, order: str, action: str, body: dict[str, Any]) -> None:
+    response = api.post(f"/orders/{order}/{action}", json=body)
+    if response.status_code != 201:
+        msg = f"{action} for order {order} failed: {response.status_code} {response.text}"
+        raise RuntimeError(msg)
+
+
+def _dispatch(runtime: Runtime, summary: DemoSummary, say: Say) -> None:
+    report = dispatch_outbox(runtime)
+    if report.claimed:
+        summary.failed_attempts += report.retried + report.dead_lettered
+        say(
+            f"  dispatcher: {report.delivered} delivered, {report.retried} to retry, "
+            f"{report.dead_lettered} dead-lettered"
+        )
+
+
+def _write_documents(runtime: Runtime, out_dir: Path) -> int:
+    """Every logged document, oldest first, as `NNN-<direction>-<partner>-<kind>.<ext>`."""
+    documents_dir = out_dir / "documents"
+    documents_dir.mkdir(exist_ok=True)
+    with UnitOfWork(runtime.engine) as uow:
+        listed = uow.documents.query(limit=100_000)
+        # Oldest first, each answer right after the document it answers.
+        when = {d.id: d.created_at for d in listed}
+        listed.sort(
+            key=lambda d: (
+                (when.get(d.in_reply_to, d.created_at), d.in_reply_to is not None)
+                if d.in_reply_to
+                else (d.created_at, False)
+            )
+        )
+        records = [uow.documents.get(d.id) for d in listed]
+    for number, record in enumerate(records, start=1):
+        assert record is not None
+        ext = "json" if (record.content_type or "").startswith("application/json") else "xml"
+        name = f"{number:03d}-{record.direction}-{record.partner_key}-{record.kind}.{ext}"
+        (documents_dir / name).write_bytes(record.body)
+    return len(records)

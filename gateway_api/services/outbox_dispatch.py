@@ -1,0 +1,357 @@
+"""The outbox dispatcher: claim due documents, render, send, read the answer, record the outcome.
+
+One dispatcher run works in batches, each in three short steps:
+
+1. **Claim and render** (one transaction): due rows are leased (`FOR UPDATE SKIP LOCKED` on
+   PostgreSQL), their attempt counted, each rendered by its partner's connector and the exact
+   bytes logged (secrets masked) before anything leaves.
+2. **Send** (no transaction): over HTTPS, concurrently, with the outbox id as `Idempotency-Key`.
+   The payloadID and timestamp were fixed when the document was queued, so a retry is
+   byte-for-byte the same document and the partner can recognise it.
+3. **Record** (one transaction): the answer's bytes, then delivered (2xx), rescheduled with
+   backoff (5xx, 429, timeouts, connection errors) or dead-lettered (4xx, refused credentials,
+   out of attempts) with the partner's status text.
+
+A dispatcher that dies between 2 and 3 leaves the lease to expire; the next run sends the same
+document with the same idempotency key, so the partner answers as before and records nothing
+new. No step holds a database transaction open across the network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from uuid import UUID, uuid4
+
+import httpx
+from sqlalchemy import Engine
+
+from connectors.core import (
+    AuthError,
+    Clock,
+    ConnectorError,
+    RateLimitedError,
+    TransientError,
+)
+from connectors.core.contract import OutboundMessage, Receipt
+from connectors.formats.cxml import DtdValidator
+from gateway_api.services.document_log import mask_secrets
+from gateway_api.services.partners import Partner, PartnerDirectory
+from gateway_api.services.retry_policy import RetryPolicy
+from gateway_api.store.records import (
+    DeadLetterRecord,
+    DeadLetterStatus,
+    DocumentOutcome,
+    DocumentRecord,
+    OutboxRecord,
+)
+from gateway_api.store.unit_of_work import UnitOfWork
+from schemas import DOCUMENT_ADAPTER, Invoice, OrderConfirmation, ShipNotice
+
+logger = logging.getLogger(__name__)
+
+DELIVERY_STAGE = "delivery"
+"""Dead-letter stage of outbound documents that could not be delivered."""
+
+
+@dataclass
+class DispatchReport:
+    """What one dispatcher run did (the job's typed result, shown in the CLI and Airflow)."""
+
+    claimed: int = 0
+    delivered: int = 0
+    retried: int = 0
+    dead_lettered: int = 0
+    errors: list[str] = field(default_factory=list)
+    """One line per failed attempt: outbox id, partner, kind and why."""
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready form (Airflow XCom, CLI `--json`)."""
+        return {
+            "claimed": self.claimed,
+            "delivered": self.delivered,
+            "retried": self.retried,
+            "dead_lettered": self.dead_lettered,
+            "errors": list(self.errors),
+        }
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    record: OutboxRecord
+    partner: Partner | None
+    message: OutboundMessage | None
+    sent_document_id: UUID
+    failure: ConnectorError | None = None
+    """Set when the document could not even be rendered (or failed DTD validation)."""
+
+
+@dataclass(frozen=True)
+class _Answer:
+    status: int
+    body: bytes = field(repr=False)
+    headers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    prepared: _Prepared
+    answer: _Answer | None
+    receipt: Receipt | None
+    error: ConnectorError | None
+
+
+class OutboxDispatcher:
+    """Delivers outbox rows to partners; safe to run in several processes at once."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        directory: PartnerDirectory,
+        *,
+        clock: Clock,
+        http: httpx.Client,
+        policy: RetryPolicy | None = None,
+        dtd_validator: DtdValidator | None = None,
+        senders: int = 8,
+    ) -> None:
+        self._engine = engine
+        self._directory = directory
+        self._clock = clock
+        self._http = http
+        self.policy = policy or RetryPolicy()
+        self._dtd_validator = dtd_validator
+        self._senders = senders
+
+    def run(
+        self,
+        *,
+        max_documents: int | None = None,
+        partner_key: str | None = None,
+        outbox_id: UUID | None = None,
+        final_attempt: bool = False,
+    ) -> DispatchReport:
+        """Deliver due documents until none is due (or `max_documents` were claimed).
+
+        `final_attempt` (dead-letter replay) dead-letters a transient failure instead of
+        rescheduling it: the operator asked for one attempt now.
+        """
+        report = DispatchReport()
+        with ThreadPoolExecutor(self._senders, thread_name_prefix="outbox-send") as pool:
+            while max_documents is None or report.claimed < max_documents:
+                limit = self.policy.batch_size
+                if max_documents is not None:
+                    limit = min(limit, max_documents - report.claimed)
+                prepared = self._claim(limit, partner_key=partner_key, outbox_id=outbox_id)
+                if not prepared:
+                    break
+                report.claimed += len(prepared)
+                outcomes = list(pool.map(self._send, prepared))
+                self._record(outcomes, report, final_attempt=final_attempt)
+        return report
+
+    # -- 1. claim and render ------------------------------------------------------------------
+
+    def _claim(
+        self, limit: int, *, partner_key: str | None, outbox_id: UUID | None
+    ) -> list[_Prepared]:
+        now = self._clock()
+        lease = now + timedelta(seconds=self.policy.lease_seconds)
+        with UnitOfWork(self._engine) as uow:
+            claimed = uow.outbox.claim_due(
+                now=now,
+                lease_until=lease,
+                limit=limit,
+                partner_key=partner_key,
+                outbox_id=outbox_id,
+            )
+            prepared = [self._prepare(record) for record in claimed]
+            for item in prepared:
+                uow.documents.add(self._sent_record(item, now))
+                uow.outbox.record_sent_document(item.record.id, item.sent_document_id)
+            uow.commit()
+        return prepared
+
+    def _prepare(self, record: OutboxRecord) -> _Prepared:
+        partner = self._directory.get(record.partner_key)
+        try:
+            if partner is None:
+                msg = f"partner {record.partner_key!r} is not configured or not enabled"
+                raise AuthError(msg)
+            document = DOCUMENT_ADAPTER.validate_python(record.document)
+            if not isinstance(document, OrderConfirmation | ShipNotice | Invoice):
+                msg = f"{record.document_type} is not a document we deliver"
+                raise ConnectorError(msg)
+            message = partner.connector.render(
+                document, payload_id=record.payload_id, timestamp=record.created_at
+            )
+            self._check_dtd(message)
+        except (ConnectorError, ValueError) as error:
+            failure = error if isinstance(error, ConnectorError) else ConnectorError(str(error))
+            return _Prepared(record, partner, None, uuid4(), failure=failure)
+        return _Prepared(record, partner, message, uuid4())
+
+    def _check_dtd(self, message: OutboundMessage) -> None:
+        if self._dtd_validator is None:
+            return
+        problems = self._dtd_validator.validate(message.body)
+        if problems:
+            msg = f"rendered {message.kind} is not valid against its DTD: {problems[0]}"
+            raise ConnectorError(msg)
+
+    def _sent_record(self, item: _Prepared, now: datetime) -> DocumentRecord:
+        record, message = item.record, item.message
+        if message is not None:
+            body, content_type, kind = message.body, message.content_type, message.kind
+            detail = f"attempt {record.attempts} to {message.url}"
+        else:  # nothing to send: keep the canonical document, for the dead letter to point at
+            body = DOCUMENT_ADAPTER.dump_json(DOCUMENT_ADAPTER.validate_python(record.document))
+            content_type, kind = "application/json", record.kind
+            detail = f"attempt {record.attempts}: not sent: {item.failure}"
+        stored = mask_secrets(body)
+        return DocumentRecord(
+            id=item.sent_document_id,
+            partner_key=record.partner_key,
+            direction="outbound",
+            protocol=_protocol(item),
+            kind=kind,
+            payload_id=record.payload_id,
+            correlation_id=record.correlation_id,
+            in_reply_to=None,
+            outcome=DocumentOutcome.SENT,
+            status_code=None,
+            detail=detail,
+            content_type=content_type,
+            size=len(body),
+            sha256=hashlib.sha256(body).hexdigest(),
+            body=stored,
+            body_truncated=False,
+            remote_addr=None,
+            created_at=now,
+        )
+
+    # -- 2. send ------------------------------------------------------------------------------
+
+    def _send(self, item: _Prepared) -> _Outcome:
+        if item.failure is not None or item.message is None or item.partner is None:
+            return _Outcome(item, None, None, item.failure)
+        message = item.message
+        try:
+            response = self._http.post(
+                message.url,
+                content=message.body,
+                headers={
+                    "Content-Type": message.content_type,
+                    "Idempotency-Key": str(item.record.id),
+                },
+            )
+        except httpx.TimeoutException as error:
+            return _Outcome(item, None, None, TransientError(f"timed out: {error!r}"))
+        except httpx.TransportError as error:
+            return _Outcome(item, None, None, TransientError(f"connection failed: {error!r}"))
+        answer = _Answer(response.status_code, response.content, dict(response.headers))
+        try:
+            receipt = item.partner.connector.read_receipt(
+                answer.status, answer.body, answer.headers
+            )
+        except ConnectorError as error:
+            return _Outcome(item, answer, None, error)
+        return _Outcome(item, answer, receipt, None)
+
+    # -- 3. record ----------------------------------------------------------------------------
+
+    def _record(
+        self, outcomes: Iterable[_Outcome], report: DispatchReport, *, final_attempt: bool
+    ) -> None:
+        now = self._clock()
+        with UnitOfWork(self._engine) as uow:
+            for outcome in outcomes:
+                record = outcome.prepared.record
+                if outcome.answer is not None:
+                    uow.documents.add(self._answer_record(outcome, now))
+                if outcome.receipt is not None:
+                    uow.outbox.mark_delivered(record.id, at=now)
+                    report.delivered += 1
+                    continue
+                error = outcome.error or TransientError("no answer")
+                text = str(error)
+                line = f"{record.id} {record.partner_key} {record.kind}: {text}"
+                report.errors.append(line)
+                logger.warning("outbox attempt %d failed: %s", record.attempts, line)
+                retry = isinstance(error, TransientError) and not final_attempt
+                if retry and not self.policy.gives_up(record.attempts):
+                    after = error.retry_after if isinstance(error, RateLimitedError) else None
+                    uow.outbox.reschedule(
+                        record.id,
+                        at=now,
+                        next_attempt_at=now + self.policy.wait_after(record.attempts, after),
+                        error=text,
+                    )
+                    report.retried += 1
+                    continue
+                report.dead_lettered += 1
+                if final_attempt:  # a replay: the dead letter being replayed records the error
+                    uow.outbox.mark_dead(record.id, at=now, error=text)
+                    continue
+                if isinstance(error, TransientError):
+                    text = f"gave up after {record.attempts} attempts: {text}"
+                self._dead_letter(uow, outcome.prepared, text, now)
+            uow.commit()
+
+    def _answer_record(self, outcome: _Outcome, now: datetime) -> DocumentRecord:
+        assert outcome.answer is not None
+        answer, record = outcome.answer, outcome.prepared.record
+        body = answer.body
+        status = outcome.receipt.status_code if outcome.receipt else answer.status
+        detail = (
+            f"HTTP {answer.status}: {outcome.receipt.text}"
+            if outcome.receipt
+            else f"HTTP {answer.status}: {outcome.error}"
+        )
+        return DocumentRecord(
+            id=uuid4(),
+            partner_key=record.partner_key,
+            direction="inbound",
+            protocol=_protocol(outcome.prepared),
+            kind="Response",
+            payload_id=None,
+            correlation_id=record.correlation_id,
+            in_reply_to=outcome.prepared.sent_document_id,
+            outcome=DocumentOutcome.PROCESSED,
+            status_code=status,
+            detail=detail,
+            content_type=answer.headers.get("content-type"),
+            size=len(body),
+            sha256=hashlib.sha256(body).hexdigest(),
+            body=mask_secrets(body),
+            body_truncated=False,
+            remote_addr=None,
+            created_at=now,
+        )
+
+    def _dead_letter(self, uow: UnitOfWork, item: _Prepared, error: str, now: datetime) -> None:
+        record = item.record
+        uow.outbox.mark_dead(record.id, at=now, error=error)
+        uow.dead_letters.add(
+            DeadLetterRecord(
+                id=uuid4(),
+                document_id=item.sent_document_id,
+                partner_key=record.partner_key,
+                stage=DELIVERY_STAGE,
+                error=error,
+                status=DeadLetterStatus.OPEN,
+                attempts=record.attempts,
+                created_at=now,
+                updated_at=now,
+                resolved_at=None,
+                outbox_id=record.id,
+            )
+        )
+
+
+def _protocol(item: _Prepared) -> str:
+    return item.partner.connector.spec.protocol if item.partner is not None else "unknown"

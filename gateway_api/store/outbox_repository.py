@@ -1,0 +1,192 @@
+"""The outbox: documents to deliver, claimed by dispatchers under a lease.
+
+A row is claimed by setting `claimed_until` (a lease) and counting the attempt, in a short
+transaction of its own; the send happens outside any transaction, and the result is recorded in
+another. A dispatcher that dies mid-send leaves the lease to expire, and the row is sent again,
+with the same payloadID and idempotency key, so the partner can tell it is the same document.
+
+On PostgreSQL concurrent claimers skip each other's rows (`FOR UPDATE SKIP LOCKED`); on SQLite
+the claim runs under `BEGIN IMMEDIATE` (see engine.py), which serialises writers, so the select
+and the update of one claim cannot interleave with another's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Row, and_, exists, func, or_, select, update
+
+from gateway_api.store import tables as t
+from gateway_api.store.insert_buffer import BufferedConnection
+from gateway_api.store.records import OutboxRecord, OutboxStatus
+
+_C = t.outbox.c
+
+
+class OutboxRepository:
+    """Outbox rows: add with the state change, claim when due, record each outcome."""
+
+    def __init__(self, connection: BufferedConnection) -> None:
+        self._c = connection
+
+    def add(self, record: OutboxRecord) -> None:
+        """Queue a document (staged; written when the unit of work commits)."""
+        row = dict(record.__dict__)
+        row["status"] = record.status.value
+        self._c.stage(t.outbox, [row])
+
+    def get(self, outbox_id: UUID, *, for_update: bool = False) -> OutboxRecord | None:
+        """One row (row-locked on PostgreSQL when asked)."""
+        query = select(t.outbox).where(_C.id == outbox_id)
+        if for_update and self._c.dialect_name == "postgresql":
+            query = query.with_for_update()
+        row = self._c.execute(query).one_or_none()
+        return None if row is None else _record(row)
+
+    def claim_due(
+        self,
+        *,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        partner_key: str | None = None,
+        outbox_id: UUID | None = None,
+    ) -> list[OutboxRecord]:
+        """Claim up to `limit` due rows: lease them until `lease_until` and count the attempt.
+
+        Due means pending, `next_attempt_at <= now`, not leased by a live claim, and first in
+        line for its order: documents of one order go out in the order they were issued (a
+        ship notice never overtakes its confirmation, a cancellation never its invoice), so a
+        later one waits while an earlier one is pending. A dead one no longer holds the line.
+        """
+        earlier = t.outbox.alias("earlier")
+        filters: list[Any] = [
+            _C.status == OutboxStatus.PENDING.value,
+            _C.next_attempt_at <= now,
+            or_(_C.claimed_until.is_(None), _C.claimed_until <= now),
+            ~exists().where(
+                earlier.c.order_uuid == _C.order_uuid,
+                earlier.c.status == OutboxStatus.PENDING.value,
+                or_(
+                    earlier.c.created_at < _C.created_at,
+                    and_(earlier.c.created_at == _C.created_at, earlier.c.id < _C.id),
+                ),
+            ),
+        ]
+        if partner_key is not None:
+            filters.append(_C.partner_key == partner_key)
+        if outbox_id is not None:
+            filters.append(_C.id == outbox_id)
+        query = select(_C.id).where(and_(*filters)).order_by(_C.next_attempt_at, _C.id).limit(limit)
+        if self._c.dialect_name == "postgresql":
+            query = query.with_for_update(skip_locked=True, of=t.outbox)
+        ids = list(self._c.execute(query).scalars())
+        if not ids:
+            return []
+        self._c.execute(
+            update(t.outbox)
+            .where(_C.id.in_(ids))
+            .values(claimed_until=lease_until, attempts=_C.attempts + 1, updated_at=now)
+        )
+        rows = self._c.execute(
+            select(t.outbox).where(_C.id.in_(ids)).order_by(_C.next_attempt_at, _C.id)
+        )
+        return [_record(row) for row in rows]
+
+    def record_sent_document(self, outbox_id: UUID, document_id: UUID) -> None:
+        """Point the row at the document log entry of its latest attempt."""
+        self._c.execute(
+            update(t.outbox).where(_C.id == outbox_id).values(last_document_id=document_id)
+        )
+
+    def mark_delivered(self, outbox_id: UUID, *, at: datetime) -> None:
+        """The partner accepted the document."""
+        self._c.execute(
+            update(t.outbox)
+            .where(_C.id == outbox_id)
+            .values(
+                status=OutboxStatus.DELIVERED.value,
+                delivered_at=at,
+                claimed_until=None,
+                last_error=None,
+                updated_at=at,
+            )
+        )
+
+    def reschedule(
+        self, outbox_id: UUID, *, at: datetime, next_attempt_at: datetime, error: str
+    ) -> None:
+        """A transient failure: try again at `next_attempt_at`."""
+        self._c.execute(
+            update(t.outbox)
+            .where(_C.id == outbox_id)
+            .values(
+                next_attempt_at=next_attempt_at, claimed_until=None, last_error=error, updated_at=at
+            )
+        )
+
+    def mark_dead(self, outbox_id: UUID, *, at: datetime, error: str) -> None:
+        """Refused for good or out of attempts; a dead letter now points at the row."""
+        self._c.execute(
+            update(t.outbox)
+            .where(_C.id == outbox_id)
+            .values(
+                status=OutboxStatus.DEAD.value, claimed_until=None, last_error=error, updated_at=at
+            )
+        )
+
+    def requeue(self, outbox_id: UUID, *, at: datetime) -> None:
+        """Back to pending, due now, with a fresh attempt budget (replay of a dead letter)."""
+        self._c.execute(
+            update(t.outbox)
+            .where(_C.id == outbox_id)
+            .values(
+                status=OutboxStatus.PENDING.value,
+                attempts=0,
+                next_attempt_at=at,
+                claimed_until=None,
+                updated_at=at,
+            )
+        )
+
+    def query(
+        self,
+        *,
+        status: str | None = None,
+        partner_key: str | None = None,
+        order_uuid: UUID | None = None,
+        limit: int = 100,
+    ) -> list[OutboxRecord]:
+        """Rows filtered, oldest first."""
+        filters: list[Any] = []
+        for column, value in (
+            (_C.status, status),
+            (_C.partner_key, partner_key),
+            (_C.order_uuid, order_uuid),
+        ):
+            if value is not None:
+                filters.append(column == value)
+        rows = self._c.execute(
+            select(t.outbox).where(and_(True, *filters)).order_by(_C.created_at, _C.id).limit(limit)
+        )
+        return [_record(row) for row in rows]
+
+    def counts(self) -> dict[str, int]:
+        """Rows per status."""
+        counted = func.count().label("n")
+        rows = self._c.execute(select(_C.status, counted).group_by(_C.status))
+        return {row.status: row.n for row in rows}
+
+
+def outbox_rows(records: Sequence[OutboxRecord]) -> list[dict[str, Any]]:
+    """Rows for a bulk insert (used by benchmarks and fixtures that queue many documents)."""
+    return [{**r.__dict__, "status": r.status.value} for r in records]
+
+
+def _record(row: Row[Any]) -> OutboxRecord:
+    values = dict(row._mapping)
+    values["status"] = OutboxStatus(values["status"])
+    return OutboxRecord(**values)
