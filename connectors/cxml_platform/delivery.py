@@ -36,7 +36,7 @@ def read_receipt(
         detail = f": {status[1]}" if status else ""
         msg = f"the platform is unavailable (HTTP {http_status}{detail})"
         raise TransientError(msg)
-    code, text = status if status is not None else (http_status, "")
+    code, text = status if status is not None else (http_status, _shown(body))
     if status is None and 200 <= http_status < 300:
         msg = f"HTTP {http_status} without a cXML Response: {body[:_SHOWN]!r}"
         raise TransientError(msg)
@@ -53,6 +53,11 @@ def read_receipt(
         raise RejectedByPartnerError(msg, status_code=code)
     msg = f"unexpected answer {code} {text} (HTTP {http_status})"
     raise TransientError(msg)
+
+
+def _shown(body: bytes) -> str:
+    """The start of a non-cXML answer, for the dead letter (an HTML error page, a proxy note)."""
+    return body[:_SHOWN].decode("utf-8", "replace").strip()
 
 
 def _cxml_status(body: bytes) -> tuple[int, str] | None:

@@ -216,6 +216,11 @@ class CxmlPushConformance:
                 self.pushing_connector().read_receipt(http_status, answer, {})
             assert raised.value.status_code == code
 
+    def test_push_4xx_without_cxml_keeps_what_they_said(self) -> None:
+        with pytest.raises(RejectedByPartnerError, match="No such endpoint") as raised:
+            self.pushing_connector().read_receipt(404, b"<html>No such endpoint</html>", {})
+        assert raised.value.status_code == 404
+
     def test_push_401_is_an_auth_error(self) -> None:
         with pytest.raises(AuthError):
             self.pushing_connector().read_receipt(
