@@ -154,10 +154,14 @@ class Invoice(CanonicalModel):
     """Total tax."""
     taxes: tuple[TaxDetail, ...] = ()
     """Header taxes in detail."""
+    special_handling: Amount | None = None
+    """Special handling charged on the invoice (cXML SpecialHandlingAmount)."""
     shipping: Amount | None = None
     """Shipping charged on the invoice."""
+    discount: Amount | None = None
+    """Discount on the invoice, a positive amount taken off (cXML InvoiceDetailDiscount)."""
     net_amount: Amount
-    """Subtotal + tax + shipping."""
+    """Subtotal + tax + special handling + shipping - discount."""
     due_amount: Amount | None = None
     """What the buyer owes (net minus deposits)."""
     comments: str | None = None

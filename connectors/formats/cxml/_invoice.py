@@ -10,7 +10,8 @@ Layout, in DTD order:
       InvoiceDetailOrder+        line-level: InvoiceDetailOrderInfo, InvoiceDetailItem+
       | InvoiceDetailHeaderOrder+  header-level: InvoiceDetailOrderInfo, InvoiceDetailOrderSummary
       InvoiceDetailSummary
-        SubtotalAmount, Tax(Money, Description, TaxDetail*), ShippingAmount?, NetAmount, DueAmount
+        SubtotalAmount, Tax(Money, Description, TaxDetail*), SpecialHandlingAmount?,
+        ShippingAmount?, InvoiceDetailDiscount?, NetAmount, DueAmount
 
 `InvoiceDetailOrderInfo` names the order as `OrderReference > DocumentReference` when the
 order's payloadID is known and as `OrderIDInfo(orderID, orderDate)` otherwise (the DTD's form
@@ -319,17 +320,21 @@ def _summary_values(summary: etree._Element, amounts: Amounts) -> dict[str, Any]
     tax, taxes = _tax(first(parts, "Tax"), f"{_SUMMARY}/Tax", amounts)
     tax = Decimal(0) if tax is None else tax
     shipping = of("ShippingAmount")
+    handling = of("SpecialHandlingAmount")
+    discount = of("InvoiceDetailDiscount")
     net = of("NetAmount")
     if net is None:  # "Gross amount minus discounts"; gross = subtotal, tax, handling, shipping
-        extras = (of("SpecialHandlingAmount"), shipping)
+        extras = (handling, shipping)
         net = subtotal + tax + sum((x for x in extras if x is not None), Decimal(0))
-        net -= of("InvoiceDetailDiscount") or Decimal(0)
+        net -= discount or Decimal(0)
     due = of("DueAmount")
     return {
         "subtotal": subtotal,
         "tax": tax,
         "taxes": taxes,
+        "special_handling": handling,
         "shipping": shipping,
+        "discount": discount,
         "net_amount": net,
         "due_amount": None if due is None or due == net else due,
     }
@@ -369,8 +374,12 @@ def build_invoice_detail_request(document: Invoice, envelope: OutboundEnvelope) 
     summary = etree.SubElement(request, _SUMMARY)
     money(summary, "SubtotalAmount", document.subtotal, currency)
     _tax_element(summary, document.tax, document.taxes, currency, lang)
+    if document.special_handling is not None:
+        money(summary, "SpecialHandlingAmount", document.special_handling, currency)
     if document.shipping is not None:
         money(summary, "ShippingAmount", document.shipping, currency)
+    if document.discount is not None:
+        money(summary, "InvoiceDetailDiscount", document.discount, currency)
     money(summary, "NetAmount", document.net_amount, currency)
     due = document.net_amount if document.due_amount is None else document.due_amount
     money(summary, "DueAmount", due, currency)

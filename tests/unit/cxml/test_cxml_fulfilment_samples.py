@@ -227,9 +227,10 @@ def _nintendo(invoice: Invoice, invoice_id: str) -> None:
     assert _coupa_lines(invoice) == [
         (1, 1, Decimal(1), "EA", Decimal(365), Decimal(365), description)
     ]
-    assert (invoice.subtotal, invoice.tax, invoice.shipping) == (
+    assert (invoice.subtotal, invoice.tax, invoice.special_handling, invoice.shipping) == (
         Decimal(365),
         Decimal(8),
+        Decimal(5),
         Decimal(30),
     )
     assert invoice.net_amount == Decimal(408)  # empty NetAmount: 365 + 8 + 5 + 30

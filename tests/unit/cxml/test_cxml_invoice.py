@@ -609,6 +609,11 @@ def test_empty_amounts_are_derived_as_the_dtd_defines_them() -> None:
         TaxDetail(category="state", amount=Decimal(6), description="CA"),
         TaxDetail(category="city", amount=Decimal("1.50"), rate=Decimal("1.5")),
     )
+    assert (invoice.special_handling, invoice.shipping, invoice.discount) == (
+        Decimal(5),
+        Decimal(30),
+        Decimal("2.50"),
+    )
     assert invoice.net_amount == Decimal("140.00")  # 100 + 7.50 + 5 + 30 - 2.50
     assert invoice.due_amount == Decimal(90)
 
