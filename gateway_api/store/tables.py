@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     ForeignKey,
@@ -210,4 +211,14 @@ outbox = Table(
     Index("ix_outbox_due", "status", "next_attempt_at"),
     Index("ix_outbox_order", "order_uuid"),
     comment="Documents to deliver, committed with the state change that produced them.",
+)
+
+control_numbers = Table(
+    "control_numbers",
+    metadata,
+    Column("partner_key", String(64), primary_key=True),
+    Column("scope", String(32), primary_key=True, comment="interchange, group or set"),
+    Column("last_value", BigInteger, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    comment="Our X12 control numbers per partner: the last one issued, never reused.",
 )

@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy import Connection, Engine, RootTransaction
 
+from gateway_api.store.control_numbers import ControlNumberRepository
 from gateway_api.store.fulfilment_repository import FulfilmentRepository
 from gateway_api.store.insert_buffer import BufferedConnection
 from gateway_api.store.outbox_repository import OutboxRepository
@@ -30,6 +31,7 @@ class UnitOfWork:
     partners: PartnerRepository
     outbox: OutboxRepository
     fulfilment: FulfilmentRepository
+    control_numbers: ControlNumberRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -47,6 +49,7 @@ class UnitOfWork:
         self.partners = PartnerRepository(buffered)
         self.outbox = OutboxRepository(buffered)
         self.fulfilment = FulfilmentRepository(buffered)
+        self.control_numbers = ControlNumberRepository(buffered)
         return self
 
     def commit(self) -> None:
