@@ -8,7 +8,8 @@ from pydantic import model_validator
 
 from connectors.core.contract import Capability, ConnectorSpec
 from connectors.cxml_platform import CxmlPlatformConfig, CxmlPlatformConnector
-from connectors.cxml_platform.connector import OutboundIdentity
+from connectors.cxml_platform.connector import OutboundDocument, OutboundIdentity
+from schemas import Invoice
 
 _INVOICING_KINDS = frozenset({"ShipNoticeRequest", "InvoiceDetailRequest"})
 
@@ -53,6 +54,26 @@ class CoupaConnector(CxmlPlatformConnector):
             {"ConfirmationRequest", "ShipNoticeRequest", "InvoiceDetailRequest"}
         ),
     )
+
+    def adjust_outbound(self, document: OutboundDocument) -> OutboundDocument:
+        """Invoices name the Coupa PO number in `OrderReference/DocumentReference@payloadID`.
+
+        Coupa matches a PO-backed invoice by its PO number, and its documented samples carry
+        that number where cXML puts the order's payloadID (cxml.md, "Coupa specifics").
+        """
+        if not isinstance(document, Invoice):
+            return document
+        portions = tuple(
+            portion.model_copy(
+                update={
+                    "order": portion.order.model_copy(update={"payload_id": portion.order.order_id})
+                }
+            )
+            if portion.order is not None and portion.order.order_id is not None
+            else portion
+            for portion in document.orders
+        )
+        return document.model_copy(update={"orders": portions})
 
     def identity_for(self, kind: str) -> OutboundIdentity:
         """Ship notices travel with the invoicing credentials, like invoices."""

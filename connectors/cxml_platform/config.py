@@ -6,6 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, SecretStr, model_validator
 
+from connectors.formats.cxml import FULFILL_MINIMUM_VERSION, INVOICE_MINIMUM_VERSION
+
 
 class CredentialConfig(BaseModel):
     """One cXML credential: a domain (compared case-insensitively) and an identity."""
@@ -73,8 +75,31 @@ class CxmlPlatformConfig(BaseModel):
     """`Request@deploymentMode` of the documents we send (test for a platform's test realm)."""
 
     @model_validator(mode="after")
+    def _version_fits_the_outbound_kinds(self) -> CxmlPlatformConfig:
+        # Checked here, at start-up, rather than when the first document fails to render.
+        minimum = {
+            "ConfirmationRequest": FULFILL_MINIMUM_VERSION,
+            "ShipNoticeRequest": FULFILL_MINIMUM_VERSION,
+            "InvoiceDetailRequest": INVOICE_MINIMUM_VERSION,
+        }
+        for kind in sorted(self.endpoints):
+            floor = minimum.get(kind)
+            if floor is not None and _version(self.cxml_version) < _version(floor):
+                msg = (
+                    f"{kind} needs cxml_version {floor} or later (the oldest DTD we check it "
+                    f"against); the profile says {self.cxml_version}"
+                )
+                raise ValueError(msg)
+        return self
+
+    @model_validator(mode="after")
     def _invoicing_needs_its_secret(self) -> CxmlPlatformConfig:
         if (self.invoicing is None) != (self.invoicing_shared_secret is None):
             msg = "invoicing credentials and invoicing_shared_secret go together"
             raise ValueError(msg)
         return self
+
+
+def _version(text: str) -> tuple[int, ...]:
+    """`"1.2.069"` as `(1, 2, 69)`; non-numeric parts count as 0."""
+    return tuple(int(part) if part.isdigit() else 0 for part in text.split("."))

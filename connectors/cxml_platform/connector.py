@@ -179,6 +179,7 @@ class CxmlPlatformConnector:
         """
         kind = self.outbound_kind(document.document_type)
         url = self.endpoint(kind)
+        document = self.adjust_outbound(document)
         extra = self.config.extrinsics.get(kind)
         if extra:
             document = document.model_copy(update={"extensions": {**extra, **document.extensions}})
@@ -196,6 +197,10 @@ class CxmlPlatformConnector:
         )
         body = _BUILDERS[kind](document, envelope)
         return OutboundMessage(kind=kind, url=url, body=body, content_type=CONTENT_TYPE)
+
+    def adjust_outbound(self, document: OutboundDocument) -> OutboundDocument:
+        """Platform-specific touch-ups before rendering; the shared behaviour changes nothing."""
+        return document
 
     def read_receipt(self, http_status: int, body: bytes, headers: Mapping[str, str]) -> Receipt:
         """The platform's acceptance, or the classified error (see `delivery.read_receipt`)."""

@@ -125,6 +125,11 @@ def _build(
         )
         msg = f"connector_config is invalid for {profile.connector!r}: {problems}"
         raise ConfigError(msg) from None
+    if production:
+        plain = sorted(k for k, url in config.endpoints.items() if url.scheme != "https")
+        if plain:
+            msg = f"endpoints must use https in production: {', '.join(plain)}"
+            raise ConfigError(msg)
     connector = connector_class(config, context)
     logger.info("partner %s ready (connector %s)", profile.key, profile.connector)
     return Partner(profile=profile, connector=connector, timezone=ZoneInfo(profile.timezone))

@@ -60,3 +60,23 @@ def test_coupa_config_needs_invoicing_credentials_for_invoices_and_ship_notices(
     }
     with pytest.raises(ValidationError, match="invoicing credentials"):
         CoupaConfig.model_validate(raw)
+
+
+def test_coupa_invoices_name_the_po_number_as_the_order_document() -> None:
+    connector = TestCoupaConformance().pushing_connector()
+    invoice = sample_outbound_documents()[2]
+    message = connector.render(invoice, payload_id="p@hub.test", timestamp=CLOCK_START)
+    reference = parse_cxml(message.body).root.find(".//InvoiceDetailOrderInfo/OrderReference")
+    assert reference is not None
+    assert reference.get("orderID") == "PO-1"
+    assert reference.find("DocumentReference").get("payloadID") == "PO-1"  # type: ignore[union-attr]
+
+
+def test_outbound_kinds_need_a_cxml_version_with_their_dtd() -> None:
+    raw = {
+        **TestCoupaConformance.config,
+        "cxml_version": "1.2.036",
+        "endpoints": {"ConfirmationRequest": "https://x.coupahost.com/cxml/order_confirmation"},
+    }
+    with pytest.raises(ValidationError, match=r"needs cxml_version 1\.2\.050 or later"):
+        CoupaConfig.model_validate(raw)

@@ -31,7 +31,12 @@ from connectors.formats.cxml._invoice import (
     read_invoice_detail_request,
 )
 from connectors.formats.cxml._order_request import read_order_request
-from connectors.formats.cxml._outbound import OutboundCredential, OutboundEnvelope
+from connectors.formats.cxml._outbound import (
+    FULFILL_MINIMUM_VERSION,
+    INVOICE_MINIMUM_VERSION,
+    OutboundCredential,
+    OutboundEnvelope,
+)
 from connectors.formats.cxml._parser import MAX_DEPTH
 from connectors.formats.cxml._payload_id import new_payload_id
 from connectors.formats.cxml._response import DEFAULT_VERSION, build_response
@@ -40,6 +45,8 @@ from connectors.formats.cxml._status import CxmlStatus
 
 __all__ = [
     "DEFAULT_VERSION",
+    "FULFILL_MINIMUM_VERSION",
+    "INVOICE_MINIMUM_VERSION",
     "MAX_DEPTH",
     "Credential",
     "CxmlDocument",

@@ -1,0 +1,51 @@
+"""In production the partner directory refuses demo material and plain-HTTP endpoints."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from connectors.core import ConfigError, ConnectorContext
+from gateway_api.services.partners import PartnerDirectory
+from mappings.engine import MappingStore
+
+ENV = {"ACME_PO_SECRET": "po-secret-123456", "ACME_INVOICE_SECRET": "inv-secret-123456"}
+
+
+def _production_profile(mappings_dir: Path, endpoint: str) -> None:
+    for demo in ("coupa-demo", "ariba-demo", "jaggaer-demo"):
+        shutil.rmtree(mappings_dir / "partners" / demo)
+    source = Path(__file__).resolve().parents[2] / "mappings" / "partners" / "coupa-demo"
+    target = mappings_dir / "partners" / "acme-coupa"
+    shutil.copytree(source, target)
+    profile = yaml.safe_load((target / "profile.yaml").read_text())
+    profile.update(key="acme-coupa", demo=False)
+    profile["secrets"] = {
+        "shared_secret": "env:ACME_PO_SECRET",
+        "invoicing_shared_secret": "env:ACME_INVOICE_SECRET",
+    }
+    profile["connector_config"]["endpoints"] = {"InvoiceDetailRequest": endpoint}
+    profile["parts"]["crossref"] = "partners/acme-coupa/part_xref.csv"
+    (target / "profile.yaml").write_text(yaml.safe_dump(profile))
+
+
+def _directory(mappings_dir: Path) -> PartnerDirectory:
+    return PartnerDirectory(
+        MappingStore(mappings_dir), context=ConnectorContext(), production=True, environ=ENV
+    )
+
+
+def test_https_endpoints_are_accepted(mappings_dir: Path) -> None:
+    _production_profile(mappings_dir, "https://acme.coupahost.com/cxml/invoices")
+    partner = _directory(mappings_dir).get("acme-coupa")
+    assert partner is not None
+    assert partner.connector.endpoint("InvoiceDetailRequest").startswith("https://")
+
+
+def test_plain_http_endpoints_are_refused(mappings_dir: Path) -> None:
+    _production_profile(mappings_dir, "http://acme.coupahost.com/cxml/invoices")
+    with pytest.raises(ConfigError, match="https in production: InvoiceDetailRequest"):
+        _directory(mappings_dir)
