@@ -12,6 +12,7 @@ from schemas.confirmation import (
 )
 from schemas.documents import DOCUMENT_ADAPTER, Document
 from schemas.envelope import Direction, Envelope, MappingReference
+from schemas.inventory import InventorySnapshot, StockLevel
 from schemas.invoice import (
     Invoice,
     InvoiceLine,
@@ -50,6 +51,7 @@ __all__ = [
     "Envelope",
     "FulfillmentType",
     "Identifier",
+    "InventorySnapshot",
     "Invoice",
     "InvoiceLine",
     "InvoiceOperation",
@@ -72,6 +74,7 @@ __all__ = [
     "ShipNoticeOperation",
     "ShipNoticeOrder",
     "ShipmentType",
+    "StockLevel",
     "TaxDetail",
     "UnitCode",
 ]

@@ -10,11 +10,13 @@ from typing import Annotated, TypeAlias
 from pydantic import Field, TypeAdapter
 
 from schemas.confirmation import OrderConfirmation
+from schemas.inventory import InventorySnapshot
 from schemas.invoice import Invoice
 from schemas.order import PurchaseOrder
 from schemas.shipment import ShipNotice
 
 Document: TypeAlias = Annotated[
-    PurchaseOrder | OrderConfirmation | ShipNotice | Invoice, Field(discriminator="document_type")
+    PurchaseOrder | OrderConfirmation | ShipNotice | Invoice | InventorySnapshot,
+    Field(discriminator="document_type"),
 ]
 DOCUMENT_ADAPTER: TypeAdapter[Document] = TypeAdapter(Document)

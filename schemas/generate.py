@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from schemas.confirmation import OrderConfirmation
 from schemas.envelope import Envelope
+from schemas.inventory import InventorySnapshot
 from schemas.invoice import Invoice
 from schemas.order import PurchaseOrder
 from schemas.shipment import ShipNotice
@@ -27,6 +28,7 @@ PUBLIC_MODELS: dict[str, type[BaseModel]] = {
     "order_confirmation": OrderConfirmation,
     "ship_notice": ShipNotice,
     "invoice": Invoice,
+    "inventory_snapshot": InventorySnapshot,
 }
 
 
