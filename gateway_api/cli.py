@@ -118,7 +118,7 @@ def db_current() -> None:
 
 @app.command()
 def translate(
-    files: Annotated[list[Path], typer.Argument(help="cXML files to translate.")],
+    files: Annotated[list[Path], typer.Argument(help="cXML or X12 files to translate.")],
     partner: Annotated[
         str | None, typer.Option(help="Also apply this partner's mapping (units, SKUs).")
     ] = None,

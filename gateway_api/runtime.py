@@ -17,6 +17,7 @@ from gateway_api.services.outbox_dispatch import OutboxDispatcher
 from gateway_api.services.partners import PartnerDirectory
 from gateway_api.services.queries import QueryService
 from gateway_api.services.retry_policy import RetryPolicy
+from gateway_api.services.x12_ingest import X12IngestService
 from gateway_api.settings import Settings
 from gateway_api.store.engine import build_engine
 from gateway_api.store.unit_of_work import UnitOfWork
@@ -36,6 +37,7 @@ class Runtime:
     engine: Engine
     directory: PartnerDirectory
     cxml_ingest: CxmlIngestService
+    x12_ingest: X12IngestService
     dead_letters: DeadLetterService
     queries: QueryService
     fulfilment: FulfilmentService
@@ -98,6 +100,7 @@ def build_runtime(
             cxml_version=settings.cxml_version,
             dtd_validator=dtd_validator,
         ),
+        x12_ingest=X12IngestService(engine, directory, clock=clock),
         dead_letters=DeadLetterService(engine, directory, clock=clock, dispatcher=dispatcher),
         queries=QueryService(engine),
         fulfilment=FulfilmentService(engine, directory, clock=clock, hostname=settings.hostname),

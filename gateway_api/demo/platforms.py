@@ -13,7 +13,7 @@ from typing import Any, cast
 
 import yaml
 
-from connectors.cxml_platform import CredentialConfig, CxmlPlatformConfig
+from connectors.cxml_platform import CredentialConfig, CxmlPlatformConfig, CxmlPlatformConnector
 from connectors.testing.cxml_documents import CxmlParty
 from connectors.testing.fake_platform_flavours import (
     ExpectedCredentials,
@@ -51,7 +51,9 @@ def platform_credentials(config: CxmlPlatformConfig) -> PlatformCredentials:
     return PlatformCredentials(purchase_orders=purchase_orders, invoicing=invoicing)
 
 
-def fake_platform_for(partner: Partner, *, dtd_dir: Path | None, **options: Any) -> FakePlatform:
+def fake_platform_for(
+    partner: Partner[CxmlPlatformConnector], *, dtd_dir: Path | None, **options: Any
+) -> FakePlatform:
     """A fake of the partner's platform that knows the supplier as the profile describes it."""
     flavour = FLAVOURS.get(partner.profile.connector)
     if flavour is None:

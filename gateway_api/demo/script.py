@@ -123,7 +123,7 @@ def _platforms(
     with ExitStack() as stack:
         platforms: dict[str, FakePlatform] = {}
         for key in DEMO_PARTNERS:
-            partner = directory.get(key)
+            partner = directory.cxml(key)
             assert partner is not None
             platform = fake_platform_for(partner, dtd_dir=dtd_dir, clock=clock)
             base = stack.enter_context(platform.serve())
@@ -214,7 +214,7 @@ def _place_order(
     key: str,
     order_id: str,
 ) -> str:
-    partner = runtime.directory.get(key)
+    partner = runtime.directory.cxml(key)
     assert partner is not None
     buyer = FakeProcurementPlatform(TradingPartners.from_config(partner.connector.config), base_url)
     ariba = key == "ariba-demo"

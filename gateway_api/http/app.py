@@ -11,7 +11,15 @@ import anyio
 from fastapi import FastAPI
 
 from gateway_api.http.problems import install_problem_handlers
-from gateway_api.http.routes import cxml, dead_letters, documents, fulfilment, health, orders
+from gateway_api.http.routes import (
+    cxml,
+    dead_letters,
+    documents,
+    edi,
+    fulfilment,
+    health,
+    orders,
+)
 from gateway_api.runtime import Runtime, build_runtime
 from gateway_api.settings import Settings, get_settings
 
@@ -51,6 +59,6 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     )
     app.state.runtime = runtime
     install_problem_handlers(app)
-    for module in (cxml, orders, fulfilment, documents, dead_letters, health):
+    for module in (cxml, edi, orders, fulfilment, documents, dead_letters, health):
         app.include_router(module.router)
     return app

@@ -23,6 +23,7 @@ from connectors.core import (
     DocumentError,
     UnsupportedDocumentError,
 )
+from connectors.cxml_platform import CxmlPlatformConnector
 from connectors.formats.cxml import (
     CxmlDocument,
     CxmlStatus,
@@ -77,7 +78,7 @@ class CxmlAnswer:
 
 @dataclass(frozen=True)
 class _Received:
-    partner: Partner
+    partner: Partner[CxmlPlatformConnector]
     document: CxmlDocument
     body: bytes = field(repr=False)  # carries the SharedSecret
     remote_addr: str | None
@@ -144,7 +145,7 @@ class CxmlIngestService:
         content_type: str | None = None,
     ) -> CxmlAnswer:
         """Handle one POSTed cXML document and return the answer to send."""
-        partner = self._directory.get(partner_key)
+        partner = self._directory.cxml(partner_key)
         if partner is None:
             # Answer exactly as for a known partner with a bad secret, malformed bodies included,
             # so that answers do not reveal which partner keys exist.
@@ -511,7 +512,9 @@ class CxmlIngestService:
             version=self._cxml_version,
         )
 
-    def _bare_answer(self, partner: Partner, status: CxmlStatus) -> CxmlAnswer:
+    def _bare_answer(
+        self, partner: Partner[CxmlPlatformConnector], status: CxmlStatus
+    ) -> CxmlAnswer:
         return CxmlAnswer(status, partner.connector.answer(status))
 
 

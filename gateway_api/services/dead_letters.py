@@ -98,7 +98,7 @@ class DeadLetterService:
             stored = uow.documents.get(record.document_id)
             assert stored is not None  # guaranteed by the foreign key
             try:
-                partner = self._directory.get(record.partner_key)
+                partner = self._directory.cxml(record.partner_key)
                 if partner is None:
                     msg = f"partner {record.partner_key!r} is not configured or not enabled"
                     raise ConfigError(msg)

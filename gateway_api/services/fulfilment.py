@@ -183,7 +183,7 @@ class FulfilmentService:
 
     def _outbound_kind(self, order: Order, issue: Issue) -> str:
         """The partner's kind for the document; refused when the partner does not take it."""
-        partner = self._directory.get(order.partner_key)
+        partner = self._directory.cxml(order.partner_key)
         if partner is None:
             msg = f"partner {order.partner_key!r} is not configured or not enabled"
             raise FulfilmentConflictError(msg)

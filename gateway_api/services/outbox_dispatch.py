@@ -38,6 +38,7 @@ from connectors.core import (
     TransientError,
 )
 from connectors.core.contract import OutboundMessage, Receipt
+from connectors.cxml_platform import CxmlPlatformConnector
 from connectors.formats.cxml import DtdValidator
 from gateway_api.services.document_log import mask_secrets
 from gateway_api.services.partners import Partner, PartnerDirectory
@@ -83,7 +84,7 @@ class DispatchReport:
 @dataclass(frozen=True)
 class _Prepared:
     record: OutboxRecord
-    partner: Partner | None
+    partner: Partner[CxmlPlatformConnector] | None
     message: OutboundMessage | None
     sent_document_id: UUID
     failure: ConnectorError | None = None
@@ -177,7 +178,7 @@ class OutboxDispatcher:
         return prepared
 
     def _prepare(self, record: OutboxRecord) -> _Prepared:
-        partner = self._directory.get(record.partner_key)
+        partner = self._directory.cxml(record.partner_key)
         try:
             if partner is None:
                 msg = f"partner {record.partner_key!r} is not configured or not enabled"

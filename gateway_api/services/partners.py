@@ -12,24 +12,32 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
 from connectors.core import ConfigError, ConnectorContext, load_connector
 from connectors.cxml_platform import CxmlPlatformConnector
+from connectors.x12_partner import X12PartnerConnector
 from mappings.engine import MappingStore, PartnerMapping, PartnerProfile, parse_secret_reference
 
 logger = logging.getLogger(__name__)
 
 
+PartnerConnector = CxmlPlatformConnector | X12PartnerConnector
+"""The connectors whose partners the hub serves today (cXML platforms, X12 trading partners)."""
+
+
+C = TypeVar("C", CxmlPlatformConnector, X12PartnerConnector, PartnerConnector)
+
+
 @dataclass(frozen=True)
-class Partner:
+class Partner(Generic[C]):
     """One enabled trading partner: its profile, its connector and its local time zone."""
 
     profile: PartnerProfile
-    connector: CxmlPlatformConnector
+    connector: C
     timezone: ZoneInfo
 
     @property
@@ -65,7 +73,7 @@ class PartnerDirectory:
         environ: Mapping[str, str] | None = None,
     ) -> None:
         self._store = store
-        self._partners: dict[str, Partner] = {}
+        self._partners: dict[str, Partner[PartnerConnector]] = {}
         env = os.environ if environ is None else environ
         for key, profile in store.profiles().items():
             if not profile.enabled:
@@ -76,11 +84,25 @@ class PartnerDirectory:
                 msg = f"partner {key!r}: {error}"
                 raise ConfigError(msg) from error
 
-    def get(self, key: str) -> Partner | None:
+    def get(self, key: str) -> Partner[PartnerConnector] | None:
         """The enabled partner with this key, if any."""
         return self._partners.get(key)
 
-    def all(self) -> list[Partner]:
+    def cxml(self, key: str) -> Partner[CxmlPlatformConnector] | None:
+        """The enabled partner with this key if it trades over cXML."""
+        partner = self._partners.get(key)
+        if partner is None or not isinstance(partner.connector, CxmlPlatformConnector):
+            return None
+        return cast(Partner[CxmlPlatformConnector], partner)
+
+    def x12(self, key: str) -> Partner[X12PartnerConnector] | None:
+        """The enabled partner with this key if it trades in X12."""
+        partner = self._partners.get(key)
+        if partner is None or not isinstance(partner.connector, X12PartnerConnector):
+            return None
+        return cast(Partner[X12PartnerConnector], partner)
+
+    def all(self) -> list[Partner[PartnerConnector]]:
         """Every enabled partner, sorted by key."""
         return [self._partners[k] for k in sorted(self._partners)]
 
@@ -106,13 +128,13 @@ class PartnerDirectory:
 
 def _build(
     profile: PartnerProfile, context: ConnectorContext, *, production: bool, env: Mapping[str, str]
-) -> Partner:
+) -> Partner[PartnerConnector]:
     if production and profile.demo:
         msg = "demo partners are refused in production; disable it or remove it"
         raise ConfigError(msg)
     connector_class = load_connector(profile.connector)
-    if not issubclass(connector_class, CxmlPlatformConnector):
-        msg = f"connector {profile.connector!r} does not take cXML purchase orders"
+    if not issubclass(connector_class, CxmlPlatformConnector | X12PartnerConnector):
+        msg = f"connector {profile.connector!r} has no ingress this hub serves"
         raise ConfigError(msg)
     raw: dict[str, Any] = dict(profile.connector_config)
     for name, reference in profile.secrets.items():
@@ -125,11 +147,14 @@ def _build(
         )
         msg = f"connector_config is invalid for {profile.connector!r}: {problems}"
         raise ConfigError(msg) from None
+    endpoints = getattr(config, "endpoints", {})
     if production:
-        plain = sorted(k for k, url in config.endpoints.items() if url.scheme != "https")
+        plain = sorted(k for k, url in endpoints.items() if url.scheme != "https")
         if plain:
             msg = f"endpoints must use https in production: {', '.join(plain)}"
             raise ConfigError(msg)
     connector = connector_class(config, context)
     logger.info("partner %s ready (connector %s)", profile.key, profile.connector)
-    return Partner(profile=profile, connector=connector, timezone=ZoneInfo(profile.timezone))
+    return Partner[PartnerConnector](
+        profile=profile, connector=connector, timezone=ZoneInfo(profile.timezone)
+    )

@@ -34,9 +34,9 @@ def test_db_upgrade_on_a_fresh_sqlite_file(tmp_path: Path, monkeypatch: pytest.M
     try:
         result = runner.invoke(app, ["db", "upgrade"])
         assert result.exit_code == 0, result.output
-        assert "at revision 0002" in result.output
+        assert "at revision 0003" in result.output
         again = runner.invoke(app, ["db", "current"])
-        assert again.output.strip() == "0002"
+        assert again.output.strip() == "0003"
     finally:
         get_settings.cache_clear()
 

@@ -70,7 +70,9 @@ def test_invalid_documents_get_precise_reasons(tmp_path: Path) -> None:
     errors = [json.loads(line)["error"] for line in result.stdout.splitlines()]
     assert result.returncode == 1
     assert 'OrderRequestHeader@type "change" is not one of new, update, delete' in errors[0]
-    assert "does not start with '<'" in errors[1]
+    # an X12 file is recognised; a cut-off ISA is refused with its position
+    assert "the ISA segment has 3 of 16 elements" in errors[1]
+    assert "byte 0" in errors[1]
     assert "cannot read file" in errors[2]
     assert "PunchOutSetupRequest is not translated" in errors[3]
 

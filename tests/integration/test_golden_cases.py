@@ -1,7 +1,8 @@
 """Golden cases next to each partner mapping: input document -> expected canonical JSON.
 
-Every `mappings/partners/<key>/cases/<name>.xml` must translate, through that partner's decoder
-and mapping, into exactly `<name>.expected.json`. After an intended change, regenerate with
+Every `mappings/partners/<key>/cases/<name>.xml` (cXML) or `<name>.edi` (X12) must translate,
+through that partner's decoder and mapping, into exactly `<name>.expected.json`. After an
+intended change, regenerate with
 `B2CONNECT_UPDATE_GOLDEN=1 pytest tests/integration/test_golden_cases.py` and review the diff.
 """
 
@@ -17,7 +18,11 @@ from gateway_api.services.translate import Translator
 from mappings.engine import MappingStore
 from tests.support.paths import MAPPINGS_DIR
 
-CASES = sorted(MAPPINGS_DIR.glob("partners/*/cases/*.xml"))
+CASES = sorted(
+    path
+    for pattern in ("partners/*/cases/*.xml", "partners/*/cases/*.edi")
+    for path in MAPPINGS_DIR.glob(pattern)
+)
 
 
 def _id(path: Path) -> str:

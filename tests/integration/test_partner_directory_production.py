@@ -16,7 +16,7 @@ ENV = {"ACME_PO_SECRET": "po-secret-123456", "ACME_INVOICE_SECRET": "inv-secret-
 
 
 def _production_profile(mappings_dir: Path, endpoint: str) -> None:
-    for demo in ("coupa-demo", "ariba-demo", "jaggaer-demo"):
+    for demo in ("coupa-demo", "ariba-demo", "jaggaer-demo", "edi-demo"):
         shutil.rmtree(mappings_dir / "partners" / demo)
     source = Path(__file__).resolve().parents[2] / "mappings" / "partners" / "coupa-demo"
     target = mappings_dir / "partners" / "acme-coupa"

@@ -274,7 +274,11 @@ def test_invoice_bills_shipped_quantities_with_line_taxes(ledger: _Ledger) -> No
     invoice = issue.document
     assert isinstance(invoice, Invoice)
     (line,) = invoice.lines()
-    assert (line.order_line_number, line.quantity, line.subtotal) == (1, Decimal(3), Decimal("37.50"))
+    assert (line.order_line_number, line.quantity, line.subtotal) == (
+        1,
+        Decimal(3),
+        Decimal("37.50"),
+    )
     assert line.tax == Decimal("3.09")  # 37.50 * 8.25% = 3.09375, half-up to cents
     assert (invoice.subtotal, invoice.tax, invoice.shipping) == (
         Decimal("37.50"),

@@ -10,6 +10,8 @@ PUBLIC = {
     "CxmlHeader",
     "CxmlStatus",
     "DEFAULT_VERSION",
+    "FULFILL_MINIMUM_VERSION",
+    "INVOICE_MINIMUM_VERSION",
     "DtdValidator",
     "MAX_DEPTH",
     "OutboundCredential",
