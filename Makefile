@@ -11,7 +11,7 @@ PORT ?= 8000
 # PostgreSQL used by the test suite; scripts/ensure_postgres.sh creates role and database.
 export B2CONNECT_TEST_POSTGRES_URL ?= postgresql+psycopg://b2connect:b2connect@127.0.0.1:5432/b2connect_test
 
-.PHONY: run test install lint typecheck pytest postgres bench-ingest constraints clean compose-check
+.PHONY: run test install lint typecheck pytest postgres bench-ingest bench-dispatch bench-x12 constraints clean compose-check
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	@command -v $(PYTHON) >/dev/null || PYTHON=python3
@@ -42,6 +42,12 @@ typecheck:
 
 pytest:
 	B2CONNECT_REQUIRE_POSTGRES=1 $(BIN)/pytest -q
+
+bench-dispatch: install postgres
+	$(BIN)/python -m bench.dispatch
+
+bench-x12: install
+	$(BIN)/python -m bench.x12_reader
 
 bench-ingest: install postgres
 	$(BIN)/python -m bench.ingest

@@ -636,7 +636,7 @@ def postgres_info(options: Options) -> dict[str, str]:
         "max_connections",
     )
     with connect(options) as conn:
-        return {n: str(conn.execute(f"SHOW {n}").fetchone()[0]) for n in names}  # type: ignore[index]
+        return {n: str(conn.execute(f"SHOW {n}").fetchone()[0]) for n in names}
 
 
 def wal_lsn(options: Options) -> str:
@@ -671,7 +671,7 @@ def verify(options: Options, run: str, answered_200: int) -> dict[str, Any]:
     with connect(options) as conn:
 
         def one(sql: str, *params: object) -> int:
-            row = conn.execute(sql, params).fetchone()  # type: ignore[arg-type]
+            row = conn.execute(sql, params).fetchone()
             assert row is not None
             return int(row[0])
 

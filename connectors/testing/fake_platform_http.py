@@ -17,7 +17,9 @@ connection behind.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import socket
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -79,11 +81,37 @@ class _Server(ThreadingHTTPServer):
         super().__init__(address, _Handler)
         self.handle_platform_request = handle
         self.release = threading.Event()
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._connections_lock:
+            self._connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._connections_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def end_kept_alive_connections(self) -> None:
+        """Shut idle keep-alive connections, so their handler threads end and close can join."""
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
 
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
-    protocol_version = "HTTP/1.0"
+    # HTTP/1.1 keeps connections alive, as real platforms' load balancers do: a client that
+    # opened a new TCP connection per document would measure the handshake, not itself.
+    protocol_version = "HTTP/1.1"
+    # The status line and headers go out in one write and the body in another; with Nagle's
+    # algorithm on, the body then waits for the client's delayed ACK (40 ms) on a kept-alive
+    # connection. Real servers set TCP_NODELAY; so does the fake.
+    disable_nagle_algorithm = True
     server_version = "FakeCxmlPlatform/1.0"
 
     def do_POST(self) -> None:
@@ -96,12 +124,17 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve()
 
     def _serve(self) -> None:
+        if self.server.release.is_set():  # stopped listening: kept-alive connections end too
+            self.close_connection = True
+            return
         length = self.headers.get("Content-Length")
         if length is None or not length.isdigit():
             self._write(Reply(411, b"411 Length Required\n", "text/plain; charset=utf-8"))
+            self.close_connection = True
             return
         if int(length) > MAX_BODY_BYTES:
             self._write(Reply(413, b"413 Payload Too Large\n", "text/plain; charset=utf-8"))
+            self.close_connection = True
             return
         request = PlatformRequest(
             method=self.command,
@@ -114,14 +147,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.release.wait(outcome.seconds)
         if isinstance(outcome, Reply):
             self._write(outcome)
-        self.close_connection = True
+        else:  # held past the client's patience, or dropped: the connection ends unanswered
+            self.close_connection = True
 
     def _write(self, reply: Reply) -> None:
         try:
             self.send_response(reply.http_status)
             self.send_header("Content-Type", reply.content_type)
             self.send_header("Content-Length", str(len(reply.body)))
-            self.send_header("Connection", "close")
             self.end_headers()
             self.wfile.write(reply.body)
         except OSError:  # the client gave up; nothing left to tell it
@@ -180,6 +213,7 @@ class LiveServer:
             return
         server.release.set()
         server.shutdown()
+        server.end_kept_alive_connections()
         server.server_close()
         thread.join()
 

@@ -106,6 +106,10 @@ class PlatformLedger:
         self._confirmations: dict[tuple[str, str], _Thread] = {}
         self._shipments: dict[str, _Thread] = {}
         self._invoices: dict[str, _Thread] = {}
+        # order id -> keys of the ship notices / invoices that ever named it, so the quantity
+        # checks look at one order's documents instead of every document the platform holds
+        self._notices_by_order: dict[str, set[str]] = defaultdict(set)
+        self._invoices_by_order: dict[str, set[str]] = defaultdict(set)
         """Active invoices by invoiceID."""
 
     # -- orders -----------------------------------------------------------------------------
@@ -177,7 +181,9 @@ class PlatformLedger:
                     self._check_line(order, line.line_number, line.unit_of_measure)
                     wanted[order.order_id, line.line_number] += line.quantity
             self._check_within_ordered(
-                wanted, self._totals(self._shipments, document.shipment_id), "shipped"
+                wanted,
+                self._totals(self._shipments, self._notices_by_order, wanted, document.shipment_id),
+                "shipped",
             )
         if thread is None:
             thread = self._shipments[document.shipment_id] = _Thread(document.shipment_id, document)
@@ -212,7 +218,9 @@ class PlatformLedger:
                 self._check_line(order, line.order_line_number, line.unit_of_measure)
                 wanted[order.order_id, line.order_line_number] += line.quantity
         self._check_within_ordered(
-            wanted, self._totals(self._invoices, document.invoice_id), "invoiced"
+            wanted,
+            self._totals(self._invoices, self._invoices_by_order, wanted, document.invoice_id),
+            "invoiced",
         )
         self._invoices[document.invoice_id] = _Thread(
             document.invoice_id, document, [payload_id], quantities=dict(wanted)
@@ -289,11 +297,23 @@ class PlatformLedger:
         return active
 
     @staticmethod
-    def _totals(threads: dict[str, _Thread], except_key: str) -> dict[tuple[str, int], Decimal]:
-        """Quantities per line over the active documents, leaving out the one being replaced."""
+    def _totals(
+        threads: dict[str, _Thread],
+        by_order: dict[str, set[str]],
+        wanted: dict[tuple[str, int], Decimal],
+        except_key: str,
+    ) -> dict[tuple[str, int], Decimal]:
+        """Quantities per line over the active documents of the orders in `wanted`, leaving out
+        the one being replaced; records `except_key` as naming those orders."""
+        orders = {order_id for order_id, _ in wanted}
+        keys: set[str] = set()
+        for order_id in orders:
+            keys |= by_order[order_id]
+            by_order[order_id].add(except_key)
         totals: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
-        for key, thread in threads.items():
-            if key != except_key and not thread.withdrawn:
+        for key in keys:
+            thread = threads.get(key)  # a refused document named the order but left no thread
+            if thread is not None and key != except_key and not thread.withdrawn:
                 for line, quantity in thread.quantities.items():
                     totals[line] += quantity
         return totals

@@ -1,6 +1,7 @@
 """The outbox dispatcher: claim due documents, render, send, read the answer, record the outcome.
 
-One dispatcher run works in batches, each in three short steps:
+One dispatcher run works in batches, each in three short steps (the next batch is claimed and
+rendered while the current one is being sent):
 
 1. **Claim and render** (one transaction): due rows are leased (`FOR UPDATE SKIP LOCKED` on
    PostgreSQL), their attempt counted, each rendered by its partner's connector and the exact
@@ -142,17 +143,27 @@ class OutboxDispatcher:
         rescheduling it: the operator asked for one attempt now.
         """
         report = DispatchReport()
+
+        def claim_next() -> list[_Prepared]:
+            limit = self.policy.batch_size
+            if max_documents is not None:
+                limit = min(limit, max_documents - report.claimed)
+            if limit <= 0:
+                return []
+            claimed = self._claim(limit, partner_key=partner_key, outbox_id=outbox_id)
+            report.claimed += len(claimed)
+            return claimed
+
         with ThreadPoolExecutor(self._senders, thread_name_prefix="outbox-send") as pool:
-            while max_documents is None or report.claimed < max_documents:
-                limit = self.policy.batch_size
-                if max_documents is not None:
-                    limit = min(limit, max_documents - report.claimed)
-                prepared = self._claim(limit, partner_key=partner_key, outbox_id=outbox_id)
-                if not prepared:
-                    break
-                report.claimed += len(prepared)
-                outcomes = list(pool.map(self._send, prepared))
-                self._record(outcomes, report, final_attempt=final_attempt)
+            batch = claim_next()
+            while batch:
+                sending = [pool.submit(self._send, item) for item in batch]
+                # Claim and render the next batch while this one is on the wire. Its rows are
+                # still pending, so a later document of the same order is not claimed yet.
+                upcoming = claim_next()
+                self._record([f.result() for f in sending], report, final_attempt=final_attempt)
+                # Recording may have freed the next document of an order: look once more.
+                batch = upcoming or claim_next()
         return report
 
     # -- 1. claim and render ------------------------------------------------------------------
@@ -171,9 +182,10 @@ class OutboxDispatcher:
                 outbox_id=outbox_id,
             )
             prepared = [self._prepare(record) for record in claimed]
-            for item in prepared:
-                uow.documents.add(self._sent_record(item, now))
-                uow.outbox.record_sent_document(item.record.id, item.sent_document_id)
+            uow.documents.add(*(self._sent_record(item, now) for item in prepared))
+            uow.outbox.record_sent_documents(
+                [(item.record.id, item.sent_document_id) for item in prepared]
+            )
             uow.commit()
         return prepared
 
@@ -269,14 +281,16 @@ class OutboxDispatcher:
         self, outcomes: Iterable[_Outcome], report: DispatchReport, *, final_attempt: bool
     ) -> None:
         now = self._clock()
+        outcomes = list(outcomes)
         with UnitOfWork(self._engine) as uow:
+            answers = [self._answer_record(o, now) for o in outcomes if o.answer is not None]
+            uow.documents.add(*answers)
+            delivered = [o.prepared.record.id for o in outcomes if o.receipt is not None]
+            uow.outbox.mark_delivered(delivered, at=now)
+            report.delivered += len(delivered)
             for outcome in outcomes:
                 record = outcome.prepared.record
-                if outcome.answer is not None:
-                    uow.documents.add(self._answer_record(outcome, now))
                 if outcome.receipt is not None:
-                    uow.outbox.mark_delivered(record.id, at=now)
-                    report.delivered += 1
                     continue
                 error = outcome.error or TransientError("no answer")
                 text = str(error)

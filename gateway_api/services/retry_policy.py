@@ -35,8 +35,8 @@ class RetryPolicy:
     lease_seconds: float = 300.0
     """How long a claimed document is left to its dispatcher before another may send it again
     (longer than the HTTP timeout, so a live send is never duplicated)."""
-    batch_size: int = 50
-    """Documents claimed per transaction."""
+    batch_size: int = 200
+    """Documents claimed per transaction (bench/dispatch.py: 200 is about 20% faster than 50)."""
 
     def _retrying(self) -> tenacity.Retrying:
         return tenacity.Retrying(

@@ -17,13 +17,18 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, and_, exists, func, or_, select, update
+from sqlalchemy import Row, and_, bindparam, exists, func, or_, select, update
 
 from gateway_api.store import tables as t
 from gateway_api.store.insert_buffer import BufferedConnection
 from gateway_api.store.records import OutboxRecord, OutboxStatus
 
 _C = t.outbox.c
+_SET_LAST_DOCUMENT = (
+    update(t.outbox)
+    .where(_C.id == bindparam("row_id"))
+    .values(last_document_id=bindparam("document_id"))
+)
 
 
 class OutboxRepository:
@@ -96,17 +101,23 @@ class OutboxRepository:
         )
         return [_record(row) for row in rows]
 
-    def record_sent_document(self, outbox_id: UUID, document_id: UUID) -> None:
-        """Point the row at the document log entry of its latest attempt."""
-        self._c.execute(
-            update(t.outbox).where(_C.id == outbox_id).values(last_document_id=document_id)
-        )
+    def record_sent_documents(self, sent: Sequence[tuple[UUID, UUID]]) -> None:
+        """Point each row `(outbox id, document id)` at the log entry of its latest attempt.
 
-    def mark_delivered(self, outbox_id: UUID, *, at: datetime) -> None:
-        """The partner accepted the document."""
+        One executemany for the batch (psycopg pipelines it), not a statement per document.
+        """
+        if sent:
+            self._c.execute(
+                _SET_LAST_DOCUMENT, [{"row_id": row, "document_id": doc} for row, doc in sent]
+            )
+
+    def mark_delivered(self, outbox_ids: Sequence[UUID], *, at: datetime) -> None:
+        """The partner accepted these documents (one statement for the batch)."""
+        if not outbox_ids:
+            return
         self._c.execute(
             update(t.outbox)
-            .where(_C.id == outbox_id)
+            .where(_C.id.in_(list(outbox_ids)))
             .values(
                 status=OutboxStatus.DELIVERED.value,
                 delivered_at=at,
