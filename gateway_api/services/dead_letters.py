@@ -15,18 +15,22 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import cast
 from uuid import UUID
 
 from sqlalchemy import Engine
 
 from connectors.core import Clock, ConfigError, ConnectorError
+from connectors.formats.x12 import TransactionSet
 from gateway_api.domain import OrderConflictError, StaleVersionError
 from gateway_api.services.order_intake import decide_order_change, inbound_order_envelope
 from gateway_api.services.outbox_dispatch import OutboxDispatcher
-from gateway_api.services.partners import PartnerDirectory
-from gateway_api.store.records import DeadLetterRecord, DeadLetterStatus
+from gateway_api.services.partners import Partner, PartnerConnector, PartnerDirectory
+from gateway_api.services.x12_ingest import held_set_id, set_id
+from gateway_api.store.records import DeadLetterRecord, DeadLetterStatus, DocumentRecord
 from gateway_api.store.unit_of_work import UnitOfWork
 from mappings.engine import MappingConfigError, MappingError, map_purchase_order
+from schemas import PurchaseOrder
 
 logger = logging.getLogger(__name__)
 
@@ -98,12 +102,7 @@ class DeadLetterService:
             stored = uow.documents.get(record.document_id)
             assert stored is not None  # guaranteed by the foreign key
             try:
-                partner = self._directory.cxml(record.partner_key)
-                if partner is None:
-                    msg = f"partner {record.partner_key!r} is not configured or not enabled"
-                    raise ConfigError(msg)
-                document = partner.connector.decode(stored.body, default_tz=partner.timezone)
-                order = partner.connector.read_order(document, default_tz=partner.timezone)
+                partner, order, payload_id = self._held_order(stored, record)
                 mapping = self._directory.mapping(partner.key)
                 if order.version is None and uow.orders.changed_since(
                     partner.key, order.order_id, record.created_at
@@ -121,7 +120,7 @@ class DeadLetterService:
                         raw_document_id=stored.id,
                         connector=partner.profile.connector,
                         partner=partner.key,
-                        payload_id=document.payload_id,
+                        payload_id=payload_id,
                         at=now,
                         mapping=mapping.references,
                     ),
@@ -130,6 +129,9 @@ class DeadLetterService:
                 applied = change.order
             except (ConnectorError, MappingError, MappingConfigError, OrderConflictError) as error:
                 failure = str(error)  # leaving the block rolls the attempt back
+                held = held_set_id(record.error) if stored.protocol == "x12" else None
+                if held is not None:  # keep naming the set, so the next replay finds it
+                    failure = f"850 {held} (ISA13/GS06/ST02): {failure}"
             else:
                 uow.dead_letters.mark_replayed(dead_letter_id, at=now)
                 uow.commit()
@@ -140,6 +142,30 @@ class DeadLetterService:
                     dead_letter_id, True, order_uuid=applied.id, order_version=applied.version
                 )
         return self._record_failure(dead_letter_id, failure)
+
+    def _held_order(
+        self, stored: DocumentRecord, record: DeadLetterRecord
+    ) -> tuple[Partner[PartnerConnector], PurchaseOrder, str]:
+        """The partner, the order and its document id in a held document (cXML or X12)."""
+        if stored.protocol == "x12":
+            x12 = self._directory.x12(record.partner_key)
+            if x12 is None:
+                msg = f"partner {record.partner_key!r} is not an enabled X12 partner"
+                raise ConfigError(msg)
+            wanted = held_set_id(record.error)
+            for event in x12.connector.events(stored.body):
+                if isinstance(event, TransactionSet) and set_id(event) == wanted:
+                    order = x12.connector.read_order(event, tz=x12.timezone)
+                    return cast(Partner[PartnerConnector], x12), order, wanted
+            msg = f"the held interchange has no 850 {wanted} (ISA13/GS06/ST02)"
+            raise ConfigError(msg)
+        partner = self._directory.cxml(record.partner_key)
+        if partner is None:
+            msg = f"partner {record.partner_key!r} is not configured or not enabled"
+            raise ConfigError(msg)
+        document = partner.connector.decode(stored.body, default_tz=partner.timezone)
+        order = partner.connector.read_order(document, default_tz=partner.timezone)
+        return cast(Partner[PartnerConnector], partner), order, document.payload_id
 
     def _redeliver(self, record: DeadLetterRecord) -> ReplayResult:
         """One delivery attempt of a requeued outbox row; the dead letter closes if it lands."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID, uuid4
@@ -227,7 +228,7 @@ class X12IngestService:
         if not ack.accepted:
             tally.rejected += 1
             return ack
-        where = f"850 {_set_id(transaction_set)} (ISA13/GS06/ST02)"
+        where = held_set_reference(transaction_set)
         try:
             mapping = self._directory.mapping(partner.key)
             mapped = map_purchase_order(order, mapping)
@@ -413,6 +414,25 @@ def _key(end: InterchangeEnd) -> str:
             key.control_number,
         )
     )
+
+
+_HELD_SET = re.compile(r"^850 (\S+) \(ISA13/GS06/ST02\)")
+
+
+def held_set_reference(transaction_set: TransactionSet) -> str:
+    """How a held 850 is named at the start of its dead letter's error (replay finds it so)."""
+    return f"850 {_set_id(transaction_set)} (ISA13/GS06/ST02)"
+
+
+def held_set_id(error: str) -> str | None:
+    """The ISA13/GS06/ST02 of the held 850 a dead letter's error names, if it names one."""
+    match = _HELD_SET.match(error)
+    return match.group(1) if match else None
+
+
+def set_id(transaction_set: TransactionSet) -> str:
+    """The partner's document id of one set: ISA13/GS06/ST02."""
+    return _set_id(transaction_set)
 
 
 def _set_id(transaction_set: TransactionSet) -> str:

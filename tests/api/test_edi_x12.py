@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -128,3 +129,24 @@ def test_an_interchange_for_someone_else_is_not_processed(client: TestClient) ->
     response = post(client, body)
     assert response.status_code == 400
     assert "ISA06/ISA08" in response.json()["detail"]
+
+
+def test_a_held_850_is_replayed_after_the_mapping_fix(
+    client: TestClient, mappings_dir: Path
+) -> None:
+    good = order_850("RT-11", [("AC-1001", 1, "1")], control="0001")
+    unknown = order_850("RT-12", [("AC-7777", 4, "2.50")], control="0002")
+    post(client, retailer_interchange(good, unknown, control="000000301"))
+    (letter,) = client.get("/dead-letters").json()
+    assert letter["error"].startswith("850 000000301/1/0002 (ISA13/GS06/ST02): ")
+    failed = client.post(f"/dead-letters/{letter['id']}/replay")
+    assert failed.status_code == 409
+    (still,) = client.get("/dead-letters", params={"status": "open"}).json()
+    assert still["error"].startswith("850 000000301/1/0002 (ISA13/GS06/ST02): ")
+
+    xref = mappings_dir / "partners" / "edi-demo" / "part_xref.csv"
+    xref.write_text(xref.read_text() + 'AC-7777,B2C-1007,"Toner"\n')
+    replayed = client.post(f"/dead-letters/{letter['id']}/replay")
+    assert replayed.status_code == 200, replayed.text
+    orders = {o["order_id"] for o in client.get("/orders", params={"partner": "edi-demo"}).json()}
+    assert orders == {"RT-11", "RT-12"}
