@@ -7,7 +7,7 @@ never touches the database: cursors, idempotency, inbox, outbox and dead letters
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -87,6 +87,8 @@ class OutboundMessage:
     """The bytes to send (may carry a shared secret: never log them unmasked)."""
     content_type: str
     """HTTP Content-Type of `body`."""
+    headers: Mapping[str, str] = field(default_factory=dict, repr=False)
+    """Extra HTTP headers (e.g. the partner's bearer token: never log them)."""
 
 
 @dataclass(frozen=True)

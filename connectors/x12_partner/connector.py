@@ -8,14 +8,27 @@ connector is stateless: control numbers come from the core's per-partner counter
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator, Sequence
-from datetime import datetime, tzinfo
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime, tzinfo
 from typing import ClassVar, Literal
 
-from pydantic import SecretStr
+from pydantic import Field, HttpUrl, SecretStr
 
-from connectors.core.contract import Capability, ConnectorContext, ConnectorSpec
-from connectors.core.errors import AuthenticityError
+from connectors.core.contract import (
+    Capability,
+    ConnectorContext,
+    ConnectorSpec,
+    OutboundMessage,
+    Receipt,
+)
+from connectors.core.errors import (
+    AuthenticityError,
+    AuthError,
+    ConfigError,
+    RejectedByPartnerError,
+    TransientError,
+    UnsupportedDocumentError,
+)
 from connectors.formats.x12 import (
     ControlNumbers,
     GroupAck,
@@ -24,15 +37,20 @@ from connectors.formats.x12 import (
     InterchangeHeader,
     OutboundInterchange,
     TransactionSet,
+    X12Error,
     X12Event,
     X12PartnerSettings,
     build_997,
     build_999,
+    build_document,
     build_ta1,
     read_850,
+    read_acknowledgment,
     read_x12,
 )
-from schemas import PurchaseOrder
+from schemas import Invoice, OrderConfirmation, PurchaseOrder, ShipNotice
+
+OutboundDocument = OrderConfirmation | ShipNotice | Invoice
 
 
 class X12PartnerConfig(X12PartnerSettings):
@@ -44,6 +62,10 @@ class X12PartnerConfig(X12PartnerSettings):
     """Interchange acknowledgement: when the partner sets ISA14=1 (`requested`), always, never."""
     api_token: SecretStr
     """The bearer token the partner presents on `POST /edi/x12/{partner}`; never logged."""
+    endpoints: dict[str, HttpUrl] = Field(default_factory=dict)
+    """Where our documents go over HTTP, by transaction set (`855`, `856`, `810`)."""
+    outbound_token: SecretStr | None = None
+    """Bearer token we present to the partner's endpoints, when it wants one."""
 
 
 class X12PartnerConnector:
@@ -53,8 +75,9 @@ class X12PartnerConnector:
         key="x12",
         display_name="ANSI X12 trading partner",
         protocol="x12",
-        capabilities=frozenset({Capability.INBOUND}),
+        capabilities=frozenset({Capability.INBOUND, Capability.PUSH}),
         inbound_documents=frozenset({"850"}),
+        outbound_documents=frozenset({"855", "856", "810"}),
     )
     config_model: ClassVar[type[X12PartnerConfig]] = X12PartnerConfig
 
@@ -103,3 +126,100 @@ class X12PartnerConnector:
             return None
         build = build_999 if self.config.acknowledgment == "999" else build_997
         return build(header, acks, numbers=numbers, now=now, ta1=ta1)
+
+    # -- outbound ---------------------------------------------------------------------------
+
+    needs_control_numbers: ClassVar[bool] = True
+    """The core allocates ISA13/GS06/ST02 when it queues a document (retries resend them)."""
+
+    def outbound_kind(self, document_type: str) -> str:
+        """The transaction set that carries a canonical document type to this partner."""
+        kind = OUTBOUND_SETS.get(document_type)
+        if kind is None or kind not in self.spec.outbound_documents:
+            msg = f"X12 partners do not take {document_type} documents from us"
+            raise UnsupportedDocumentError(msg)
+        return kind
+
+    def endpoint(self, kind: str) -> str:
+        """Where the partner takes `kind`; `ConfigError` when not configured."""
+        url = self.config.endpoints.get(kind)
+        if url is None:
+            msg = f"no endpoint configured for {kind} (connector_config.endpoints.{kind})"
+            raise ConfigError(msg)
+        return str(url)
+
+    def render(
+        self, document: OutboundDocument, *, payload_id: str, timestamp: datetime
+    ) -> OutboundMessage:
+        """The interchange carrying `document`, with the control numbers in `payload_id`.
+
+        `payload_id` is `ISA13/GS06/ST02` as allocated when the document was queued, so a
+        retry sends the same interchange and the partner's duplicate check recognises it.
+        """
+        kind = self.outbound_kind(document.document_type)
+        numbers = control_numbers_of(payload_id)
+        interchange = build_document(
+            document, self.config, numbers=numbers, now=timestamp, tz=timestamp.tzinfo or UTC
+        )
+        headers = {}
+        if self.config.outbound_token is not None:
+            headers["Authorization"] = f"Bearer {self.config.outbound_token.get_secret_value()}"
+        return OutboundMessage(
+            kind=kind,
+            url=self.endpoint(kind),
+            body=interchange.data,
+            content_type=CONTENT_TYPE,
+            headers=headers,
+        )
+
+    def read_receipt(self, http_status: int, body: bytes, headers: Mapping[str, str]) -> Receipt:
+        """2xx with no body or an accepting 997/999 is a receipt; a rejecting one is permanent."""
+        del headers
+        if http_status >= 500 or http_status in {408, 429}:
+            msg = f"the partner is unavailable (HTTP {http_status})"
+            raise TransientError(msg)
+        if http_status == 401:
+            msg = "the partner refused our token (HTTP 401)"
+            raise AuthError(msg)
+        if not 200 <= http_status < 300:
+            text = body[:200].decode("utf-8", "replace").strip()
+            msg = f"HTTP {http_status}: {text}"
+            raise RejectedByPartnerError(msg, status_code=http_status)
+        acks = [_ack(e) for e in read_x12(body) if isinstance(e, TransactionSet)] if body else []
+        rejected = [ack for ack in acks if not ack.status.is_accepted]
+        if rejected:
+            codes = ", ".join(
+                f"set {s.control_number}: {s.codes}" for r in rejected for s in r.sets
+            )
+            msg = f"the partner's functional acknowledgement rejected it ({codes})"
+            raise RejectedByPartnerError(msg, status_code=http_status)
+        text = "accepted in the partner's acknowledgement" if acks else "accepted"
+        return Receipt(status_code=http_status, text=text)
+
+
+OUTBOUND_SETS: dict[str, str] = {
+    "order_confirmation": "855",
+    "ship_notice": "856",
+    "invoice": "810",
+}
+"""Transaction set of each outbound canonical document type."""
+
+CONTENT_TYPE = "application/edi-x12"
+
+
+def control_numbers_of(payload_id: str) -> ControlNumbers:
+    """`ControlNumbers` from the `ISA13/GS06/ST02` id a document was queued with."""
+    try:
+        interchange, group, transaction_set = (int(part) for part in payload_id.split("/"))
+    except ValueError:
+        msg = f"{payload_id!r} is not ISA13/GS06/ST02"
+        raise ConfigError(msg) from None
+    return ControlNumbers(interchange=interchange, group=group, transaction_set=transaction_set)
+
+
+def _ack(transaction_set: TransactionSet) -> GroupAck:
+    try:
+        return read_acknowledgment(transaction_set)
+    except X12Error as error:
+        msg = f"the partner answered with an unreadable acknowledgement: {error}"
+        raise TransientError(msg) from None

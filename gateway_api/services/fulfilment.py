@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 
 from connectors.core import Clock, ConfigError, UnsupportedDocumentError
 from connectors.formats.cxml import new_payload_id
+from connectors.x12_partner import X12PartnerConnector
 from gateway_api.domain import Order
 from gateway_api.domain.fulfilment import (
     ConfirmCommand,
@@ -131,7 +132,7 @@ class FulfilmentService:
                     f"is already used by another order of partner {order.partner_key!r}"
                 )
                 raise FulfilmentConflictError(msg)
-            payload_id = new_payload_id(now, self._hostname)
+            payload_id = self._document_id(uow, order.partner_key, now)
             document_json = issue.document.model_dump(mode="json")
             record = FulfilmentRecord(
                 id=uuid4(),
@@ -181,9 +182,24 @@ class FulfilmentService:
         )
         return IssuedResult(record, outbox)
 
+    def _document_id(self, uow: UnitOfWork, partner_key: str, now: datetime) -> str:
+        """The id the partner will see, fixed now so every retry sends the same document.
+
+        cXML: a fresh payloadID. X12: ISA13/GS06/ST02 from the partner's persisted counters,
+        allocated in this transaction (a rollback gives them back).
+        """
+        partner = self._directory.get(partner_key)
+        if partner is not None and isinstance(partner.connector, X12PartnerConnector):
+            numbers = [
+                uow.control_numbers.allocate(partner_key, scope, at=now)[0]
+                for scope in ("interchange", "group", "set")
+            ]
+            return "/".join(str(n) for n in numbers)
+        return new_payload_id(now, self._hostname)
+
     def _outbound_kind(self, order: Order, issue: Issue) -> str:
         """The partner's kind for the document; refused when the partner does not take it."""
-        partner = self._directory.cxml(order.partner_key)
+        partner = self._directory.get(order.partner_key)
         if partner is None:
             msg = f"partner {order.partner_key!r} is not configured or not enabled"
             raise FulfilmentConflictError(msg)

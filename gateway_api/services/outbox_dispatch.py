@@ -39,10 +39,9 @@ from connectors.core import (
     TransientError,
 )
 from connectors.core.contract import OutboundMessage, Receipt
-from connectors.cxml_platform import CxmlPlatformConnector
 from connectors.formats.cxml import DtdValidator
 from gateway_api.services.document_log import mask_secrets
-from gateway_api.services.partners import Partner, PartnerDirectory
+from gateway_api.services.partners import Partner, PartnerConnector, PartnerDirectory
 from gateway_api.services.retry_policy import RetryPolicy
 from gateway_api.store.records import (
     DeadLetterRecord,
@@ -85,7 +84,7 @@ class DispatchReport:
 @dataclass(frozen=True)
 class _Prepared:
     record: OutboxRecord
-    partner: Partner[CxmlPlatformConnector] | None
+    partner: Partner[PartnerConnector] | None
     message: OutboundMessage | None
     sent_document_id: UUID
     failure: ConnectorError | None = None
@@ -190,7 +189,7 @@ class OutboxDispatcher:
         return prepared
 
     def _prepare(self, record: OutboxRecord) -> _Prepared:
-        partner = self._directory.cxml(record.partner_key)
+        partner = self._directory.get(record.partner_key)
         try:
             if partner is None:
                 msg = f"partner {record.partner_key!r} is not configured or not enabled"
@@ -202,7 +201,8 @@ class OutboxDispatcher:
             message = partner.connector.render(
                 document, payload_id=record.payload_id, timestamp=record.created_at
             )
-            self._check_dtd(message)
+            if partner.connector.spec.protocol == "cxml":
+                self._check_dtd(message)
         except (ConnectorError, ValueError) as error:
             failure = error if isinstance(error, ConnectorError) else ConnectorError(str(error))
             return _Prepared(record, partner, None, uuid4(), failure=failure)
@@ -258,6 +258,7 @@ class OutboxDispatcher:
                 message.url,
                 content=message.body,
                 headers={
+                    **message.headers,
                     "Content-Type": message.content_type,
                     "Idempotency-Key": str(item.record.id),
                 },
