@@ -1,10 +1,12 @@
-"""The scripted demo: three platforms order, the hub confirms, ships, invoices, through an outage.
+"""The scripted demo: three platforms and an X12 retailer order; the hub confirms, ships, invoices.
 
 Everything runs for real on 127.0.0.1: the gateway API (uvicorn), one fake platform per demo
 partner (Coupa, SAP Ariba, JAGGAER) receiving our documents, and the outbox dispatcher sending
 them over HTTP. Only time is simulated: the demo clock jumps ahead so that an hour-long Coupa
-outage and the dispatcher's backoff take seconds. Every document the hub received and sent
-(with the platforms' answers) is written to the output directory from the hub's document log.
+outage and the dispatcher's backoff take seconds. The X12 retailer posts an 850 over HTTP, gets
+our 997 in the response, and receives 855, 856 and 810 (answering each with its own 997).
+Every document the hub received and sent (with the partners' answers) is written to the output
+directory from the hub's document log.
 """
 
 from __future__ import annotations
@@ -23,9 +25,18 @@ from typing import Any
 import httpx
 
 from connectors.core import ConnectorContext
+from connectors.formats.x12 import (
+    ControlNumbers,
+    OutboundGroup,
+    OutboundSet,
+    X12PartnerSettings,
+    build_interchange,
+)
 from connectors.testing.cxml_documents import LineSpec, TradingPartners
 from connectors.testing.fake_platform import FakeProcurementPlatform
 from connectors.testing.fake_platform_server import FakePlatform
+from connectors.testing.fake_retailer import BASE_URL as RETAILER_URL
+from connectors.testing.fake_retailer import FakeRetailer
 from gateway_api.demo.platforms import fake_platform_for, point_profile_at
 from gateway_api.http.threaded_server import serve_in_thread
 from gateway_api.runtime import Runtime, build_runtime
@@ -38,6 +49,9 @@ from gateway_api.store.unit_of_work import UnitOfWork
 from mappings.engine import MappingStore, default_mappings_root
 
 DEMO_PARTNERS = ("coupa-demo", "ariba-demo", "jaggaer-demo")
+EDI_PARTNER = "edi-demo"
+EDI_TOKEN = "edi-demo-token"  # noqa: S105 - the demo profile's public demo value
+X12_KINDS = ("855", "856", "810")
 Say = Callable[[str], None]
 
 
@@ -96,18 +110,28 @@ def run_demo(out_dir: Path, *, say: Say = print, dtd_dir: Path | None = None) ->
         upgrade(engine)
         engine.dispose()
         platforms = stack.enter_context(_platforms(mappings, clock, dtd_dir))
-        runtime = build_runtime(settings, clock=clock)
+        retailer = FakeRetailer()
+        point_profile_at(
+            mappings, EDI_PARTNER, dict.fromkeys(X12_KINDS, f"{RETAILER_URL}/edi/inbound")
+        )
+        # Real HTTP to the fake platforms on 127.0.0.1; the fake retailer answers in-process.
+        http = httpx.Client(timeout=30.0, mounts={RETAILER_URL: retailer.transport()})
+        runtime = build_runtime(settings, clock=clock, http=http)
         runtime.sync_partners()
         base_url = stack.enter_context(serve_in_thread(runtime))
         say(f"gateway on {base_url}; fake platforms: {', '.join(platforms)}")
         _script(
             runtime, base_url=base_url, platforms=platforms, clock=clock, summary=summary, say=say
         )
+        _edi_script(runtime, base_url=base_url, clock=clock, summary=summary, say=say)
         summary.documents_written = _write_documents(runtime, out_dir)
         summary.received_by_platform = {
             key: [f"{r.kind} {r.payload_id}" for r in platform.received]
             for key, platform in platforms.items()
         }
+        summary.received_by_platform[EDI_PARTNER] = [
+            f"{s.set_id} ISA13 {s.interchange.control_number}" for s in retailer.received
+        ]
     (out_dir / "summary.json").write_text(json.dumps(summary.as_dict(), indent=2) + "\n")
     return summary
 
@@ -203,6 +227,66 @@ def _script(
     _dispatch(runtime, summary, say)
     summary.dead_letters = len(runtime.dead_letters.list(status="open"))
     api.close()
+
+
+def _edi_script(
+    runtime: Runtime, *, base_url: str, clock: DemoClock, summary: DemoSummary, say: Say
+) -> None:
+    """The X12 retailer: an 850 over HTTP, our 997 back; then 855, 856 and 810 to it."""
+    api = httpx.Client(base_url=base_url, timeout=30.0)
+    order_id = "DEMO-850-001"
+    answer = api.post(
+        f"/edi/x12/{EDI_PARTNER}",
+        content=_retailer_850(order_id, clock()),
+        headers={"Authorization": f"Bearer {EDI_TOKEN}", "Content-Type": "application/edi-x12"},
+    )
+    if answer.status_code != 200 or "AK9*A" not in answer.text:
+        msg = f"the X12 order was not accepted: {answer.status_code} {answer.text[:300]}"
+        raise RuntimeError(msg)
+    summary.orders[EDI_PARTNER] = order_id
+    say(f"{EDI_PARTNER}: 850 {order_id} received and stored; our 997 went back in the response")
+    listed = api.get("/orders", params={"partner": EDI_PARTNER, "order_id": order_id}).json()
+    order = listed[0]["id"]
+    delivery = (clock() + timedelta(days=2)).isoformat()
+    _act(api, order, "confirmations", {"type": "accept"})
+    _act(
+        api,
+        order,
+        "shipments",
+        {
+            "delivery_date": delivery,
+            "carrier": {"scac": "UPSN"},
+            "tracking_numbers": ["1ZEDI0001"],
+            "packages": [{"package_id": "000123450000000017", "is_sscc": True}],
+        },
+    )
+    _act(api, order, "invoices", {"tax_rate": "8.25", "payment_terms_days": 30})
+    say(f"{EDI_PARTNER}: confirmed (855), shipped (856) and invoiced (810)")
+    _dispatch(runtime, summary, say)
+    api.close()
+
+
+def _retailer_850(order_id: str, now: datetime) -> bytes:
+    """An 850 as the demo retailer sends it, written with the hub's own X12 writer."""
+    retailer = X12PartnerSettings(
+        our_qualifier="ZZ", our_id="ACMERETAIL", partner_qualifier="ZZ", partner_id="B2CONNECT"
+    )
+    body: tuple[tuple[str, ...], ...] = (
+        ("BEG", "00", "SA", order_id, "", now.strftime("%Y%m%d")),
+        ("CUR", "BY", "USD"),
+        ("N1", "BY", "ACME RETAIL", "92", "0001"),
+        ("N1", "ST", "ACME DC 7", "92", "0007"),
+        ("N3", "99 WAREHOUSE RD"),
+        ("N4", "JOLIET", "IL", "60431", "US"),
+        ("PO1", "1", "10", "EA", "4.50", "", "VN", "AC-1001"),
+        ("PID", "F", "", "", "", "COPY PAPER A4"),
+        ("PO1", "2", "4", "EA", "12.00", "", "VN", "AC-1003"),
+        ("PID", "F", "", "", "", "STAPLER"),
+        ("CTT", "2"),
+    )
+    group = OutboundGroup("PO", (OutboundSet("850", body),))
+    numbers = ControlNumbers(interchange=501, group=501, transaction_set=1)
+    return build_interchange([group], retailer, numbers=numbers, now=now).data
 
 
 def _place_order(

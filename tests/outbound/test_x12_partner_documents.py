@@ -10,13 +10,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from connectors.formats.x12 import TransactionSet, read_x12
+from connectors.testing.fake_retailer import BASE_URL, FakeRetailer
 from gateway_api.demo.platforms import point_profile_at
 from gateway_api.http.app import create_app
 from gateway_api.runtime import Runtime, build_runtime
 from gateway_api.services.jobs import dispatch_outbox
 from gateway_api.settings import Settings
 from tests.support.clock import FakeClock
-from tests.support.fake_retailer import BASE_URL, FakeRetailer
 from tests.support.x12_documents import EDI_DEMO_TOKEN, order_850, retailer_interchange
 
 SHIPPING = {

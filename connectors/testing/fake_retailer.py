@@ -24,7 +24,7 @@ from connectors.formats.x12 import (
 )
 
 BASE_URL = "https://acme-retail.fake.test"
-TOKEN = "edi-demo-retailer-token"
+TOKEN = "edi-demo-retailer-token"  # noqa: S105 - the edi-demo profile's public demo value
 
 
 @dataclass
