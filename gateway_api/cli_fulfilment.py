@@ -158,11 +158,11 @@ def outbox_list(
 
 @jobs_app.command("run")
 def run_job(
-    name: Annotated[str, typer.Argument(help="Job name: dispatch-outbox.")],
+    name: Annotated[str, typer.Argument(help="Job name: dispatch-outbox, poll-file-drops.")],
     partner: Annotated[str | None, typer.Option(help="Only this partner.")] = None,
     max_documents: Annotated[int | None, typer.Option(help="Stop after this many.")] = None,
 ) -> None:
-    """Run one job now and print its report as JSON; exit 1 when something was dead-lettered."""
+    """Run one job now and print its report as JSON; exit 1 when something needs a person."""
     from gateway_api.services.jobs import JOBS  # noqa: PLC0415
 
     job = JOBS.get(name)
@@ -176,5 +176,5 @@ def run_job(
         runtime.close()
     result: dict[str, Any] = report.as_dict()
     sys.stdout.write(json.dumps(result, indent=2) + "\n")
-    if report.dead_lettered:
+    if report.failed:
         raise typer.Exit(1)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
-from connectors.x12_partner.connector import X12PartnerConfig, X12PartnerConnector
+from connectors.x12_partner.connector import (
+    FILE_DROP_URL,
+    X12PartnerConfig,
+    X12PartnerConnector,
+)
 
-__all__ = ["X12PartnerConfig", "X12PartnerConnector"]
+__all__ = ["FILE_DROP_URL", "X12PartnerConfig", "X12PartnerConnector"]

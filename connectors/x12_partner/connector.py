@@ -10,6 +10,7 @@ from __future__ import annotations
 import hmac
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
+from pathlib import Path
 from typing import ClassVar, Literal
 
 from pydantic import Field, HttpUrl, SecretStr
@@ -62,8 +63,13 @@ class X12PartnerConfig(X12PartnerSettings):
     """Interchange acknowledgement: when the partner sets ISA14=1 (`requested`), always, never."""
     api_token: SecretStr
     """The bearer token the partner presents on `POST /edi/x12/{partner}`; never logged."""
-    endpoints: dict[str, HttpUrl] = Field(default_factory=dict)
-    """Where our documents go over HTTP, by transaction set (`855`, `856`, `810`)."""
+    endpoints: dict[str, HttpUrl | Literal["file_drop"]] = Field(default_factory=dict)
+    """Where our documents go, by transaction set (`855`, `856`, `810`): an HTTP(S) URL, or
+    `file_drop` for the `outbound/` folder of `file_drop`."""
+    file_drop: Path | None = None
+    """Root of the partner's file drop (`inbound/`, `outbound/`, `archive/`, `error/`): files
+    it puts in `inbound/` are picked up by the `poll-file-drops` job, our 997s and documents for
+    `file_drop` endpoints are written to `outbound/`."""
     outbound_token: SecretStr | None = None
     """Bearer token we present to the partner's endpoints, when it wants one."""
 
@@ -141,11 +147,16 @@ class X12PartnerConnector:
         return kind
 
     def endpoint(self, kind: str) -> str:
-        """Where the partner takes `kind`; `ConfigError` when not configured."""
+        """Where the partner takes `kind` (`file-drop:outbound` for its file drop)."""
         url = self.config.endpoints.get(kind)
         if url is None:
             msg = f"no endpoint configured for {kind} (connector_config.endpoints.{kind})"
             raise ConfigError(msg)
+        if url == "file_drop":
+            if self.config.file_drop is None:
+                msg = f"{kind} goes to the file drop, but connector_config.file_drop is not set"
+                raise ConfigError(msg)
+            return FILE_DROP_URL
         return str(url)
 
     def render(
@@ -205,6 +216,8 @@ OUTBOUND_SETS: dict[str, str] = {
 """Transaction set of each outbound canonical document type."""
 
 CONTENT_TYPE = "application/edi-x12"
+FILE_DROP_URL = "file-drop:outbound"
+"""The endpoint of documents written to the partner's file drop instead of POSTed."""
 
 
 def control_numbers_of(payload_id: str) -> ControlNumbers:

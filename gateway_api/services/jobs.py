@@ -6,7 +6,10 @@ work; running it twice does no harm, and a run that dies is finished by the next
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from gateway_api.runtime import Runtime
+from gateway_api.services.file_drops import FileDropReport, poll_file_drops
 from gateway_api.services.outbox_dispatch import DispatchReport
 
 
@@ -21,5 +24,33 @@ def dispatch_outbox(
     return runtime.dispatcher.run(partner_key=partner_key, max_documents=max_documents)
 
 
-JOBS = {"dispatch-outbox": dispatch_outbox}
+def poll_partner_file_drops(
+    runtime: Runtime, *, partner_key: str | None = None, max_documents: int | None = None
+) -> FileDropReport:
+    """Pick up X12 files from the partners' file drops; see `file_drops.poll_file_drops`."""
+    del max_documents  # every complete file is taken; a drop is drained per run
+    return poll_file_drops(runtime.directory, runtime.x12_ingest, partner_key=partner_key)
+
+
+class JobReport(Protocol):
+    """What every job returns: a JSON-ready summary and whether something needs a person."""
+
+    def as_dict(self) -> dict[str, object]: ...
+
+    @property
+    def failed(self) -> int: ...
+
+
+class Job(Protocol):
+    """A job function as the CLI and the DAGs call it."""
+
+    def __call__(
+        self, runtime: Runtime, *, partner_key: str | None = ..., max_documents: int | None = ...
+    ) -> JobReport: ...
+
+
+JOBS: dict[str, Job] = {
+    "dispatch-outbox": dispatch_outbox,
+    "poll-file-drops": poll_partner_file_drops,
+}
 """Jobs by the name `b2connect jobs run <name>` takes."""

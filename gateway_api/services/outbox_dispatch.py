@@ -34,13 +34,16 @@ from sqlalchemy import Engine
 from connectors.core import (
     AuthError,
     Clock,
+    ConfigError,
     ConnectorError,
     RateLimitedError,
     TransientError,
 )
 from connectors.core.contract import OutboundMessage, Receipt
 from connectors.formats.cxml import DtdValidator
+from connectors.x12_partner import FILE_DROP_URL
 from gateway_api.services.document_log import mask_secrets
+from gateway_api.services.file_drops import file_drop_of
 from gateway_api.services.partners import Partner, PartnerConnector, PartnerDirectory
 from gateway_api.services.retry_policy import RetryPolicy
 from gateway_api.store.records import (
@@ -69,6 +72,11 @@ class DispatchReport:
     dead_lettered: int = 0
     errors: list[str] = field(default_factory=list)
     """One line per failed attempt: outbox id, partner, kind and why."""
+
+    @property
+    def failed(self) -> int:
+        """Items a person has to look at (exit status 1 in the CLI)."""
+        return self.dead_lettered
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready form (Airflow XCom, CLI `--json`)."""
@@ -253,6 +261,8 @@ class OutboxDispatcher:
         if item.failure is not None or item.message is None or item.partner is None:
             return _Outcome(item, None, None, item.failure)
         message = item.message
+        if message.url == FILE_DROP_URL:
+            return self._drop(item, message)
         try:
             response = self._http.post(
                 message.url,
@@ -275,6 +285,19 @@ class OutboxDispatcher:
         except ConnectorError as error:
             return _Outcome(item, answer, None, error)
         return _Outcome(item, answer, receipt, None)
+
+    def _drop(self, item: _Prepared, message: OutboundMessage) -> _Outcome:
+        """Write the document to the partner's file drop (a retry rewrites the same file)."""
+        assert item.partner is not None
+        drop = file_drop_of(item.partner)
+        if drop is None:
+            return _Outcome(item, None, None, ConfigError("the partner has no file drop"))
+        name = f"{message.kind}_{item.record.payload_id.replace('/', '-')}.edi"
+        try:
+            where = drop.deliver(name, message.body)
+        except OSError as error:
+            return _Outcome(item, None, None, TransientError(f"cannot write {name}: {error}"))
+        return _Outcome(item, None, Receipt(status_code=200, text=f"written to {where}"), None)
 
     # -- 3. record ----------------------------------------------------------------------------
 

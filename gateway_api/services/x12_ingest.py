@@ -99,6 +99,19 @@ class X12IngestService:
             self._log_refusal(partner_key, body, remote_addr, "authentication failed", False)
             msg = "unknown partner or wrong credentials"
             raise X12AuthenticationError(msg) from None
+        return self._receive_authenticated(partner, body, remote_addr)
+
+    def receive_file(self, partner_key: str, body: bytes, *, name: str) -> X12Answer:
+        """A file from the partner's file drop (the folder is the authentication)."""
+        partner = self._directory.x12(partner_key)
+        if partner is None:
+            msg = f"{partner_key!r} is not an enabled X12 partner"
+            raise X12AuthenticationError(msg)
+        return self._receive_authenticated(partner, body, f"file-drop:{name}")
+
+    def _receive_authenticated(
+        self, partner: Partner[X12PartnerConnector], body: bytes, remote_addr: str | None
+    ) -> X12Answer:
         connector = partner.connector
         try:
             events = list(connector.events(body))  # the body is in memory already (HTTP)
