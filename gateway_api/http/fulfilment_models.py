@@ -234,6 +234,9 @@ class DeliveryOut(_Out):
     """When the partner accepted it."""
     last_error: str | None
     """Why the last attempt failed."""
+    acknowledgment: str | None = None
+    """The partner's functional acknowledgement (X12 997/999): accepted,
+    accepted_with_errors or rejected; `null` until one arrives or for protocols without one."""
 
     @classmethod
     def of(cls, record: OutboxRecord) -> DeliveryOut:
@@ -246,6 +249,7 @@ class DeliveryOut(_Out):
             next_attempt_at=record.next_attempt_at,
             delivered_at=record.delivered_at,
             last_error=record.last_error,
+            acknowledgment=record.acknowledgment,
         )
 
 

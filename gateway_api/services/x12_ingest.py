@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 
 from connectors.core import AuthenticityError, Clock
 from connectors.formats.x12 import (
+    AckCode,
     ControlNumbers,
     GroupAck,
     GroupEnd,
@@ -35,6 +36,7 @@ from connectors.formats.x12 import (
     X12Event,
     X12UnsupportedError,
     count_ack_groups,
+    read_acknowledgment,
 )
 from connectors.x12_partner import X12PartnerConnector
 from gateway_api.domain import OrderConflictError, UnknownOrderError
@@ -187,7 +189,10 @@ class X12IngestService:
                             self._apply_set(uow, partner, connector, event, raw_id, now, tally)
                         )
                 elif isinstance(event, GroupEnd):
-                    if seen[id(event.group.interchange)] is None:
+                    # Acknowledgements (FA groups) are never acknowledged themselves.
+                    if seen[id(event.group.interchange)] is None and (
+                        event.group.functional_id != "FA"
+                    ):
                         acks.append(event.acknowledge(results))
                     results = []
                 elif isinstance(event, InterchangeEnd):
@@ -225,6 +230,13 @@ class X12IngestService:
         """Translate and apply one transaction set; its ack (syntax), holding business problems."""
         ack = transaction_set.ack
         enabled = partner.profile.documents.inbound
+        if (
+            transaction_set.set_id in ACK_SETS
+            and transaction_set.set_id in enabled
+            and ack.accepted
+        ):
+            self._apply_acknowledgment(uow, partner, transaction_set, raw_id, now, tally)
+            return ack
         if transaction_set.set_id != "850" or transaction_set.set_id not in enabled:
             error = X12UnsupportedError(
                 f"transaction set {transaction_set.set_id} is not enabled for this partner",
@@ -267,6 +279,52 @@ class X12IngestService:
             change.write(uow)
             tally.orders += 1
         return ack
+
+    def _apply_acknowledgment(  # noqa: PLR0917
+        self,
+        uow: UnitOfWork,
+        partner: Partner[X12PartnerConnector],
+        transaction_set: TransactionSet,
+        raw_id: UUID,
+        now: datetime,
+        tally: _Tally,
+    ) -> None:
+        """The partner's 997/999 about our documents: record it; a rejection dead-letters."""
+        try:
+            group = read_acknowledgment(transaction_set)
+        except X12Error as error:
+            self._hold(uow, partner, raw_id, "acknowledgment", f"unreadable: {error}", now, tally)
+            return
+        for result in group.sets:
+            row = uow.outbox.find_x12_document(
+                partner.key, _number(group.control_number), _number(result.control_number)
+            )
+            where = f"{result.set_id} GS06 {group.control_number} ST02 {result.control_number}"
+            if row is None:
+                logger.warning("x12 ack from %s names no document of ours: %s", partner.key, where)
+                continue
+            status = _ACK_STATES.get(result.status, "rejected")
+            uow.outbox.record_acknowledgment(row.id, status, at=now)
+            if status == "rejected":
+                codes = ", ".join(result.codes) or "no codes"
+                reason = f"the partner's {transaction_set.set_id} rejected our {where} ({codes})"
+                uow.outbox.mark_dead(row.id, at=now, error=reason)
+                uow.dead_letters.add(
+                    DeadLetterRecord(
+                        id=uuid4(),
+                        document_id=row.last_document_id or raw_id,
+                        partner_key=partner.key,
+                        stage="acknowledgment",
+                        error=reason,
+                        status=DeadLetterStatus.OPEN,
+                        attempts=row.attempts,
+                        created_at=now,
+                        updated_at=now,
+                        resolved_at=None,
+                        outbox_id=row.id,
+                    )
+                )
+                tally.held += 1
 
     def _hold(  # noqa: PLR0917
         self,
@@ -390,6 +448,19 @@ class _Tally:
     orders: int = 0
     held: int = 0
     rejected: int = 0
+
+
+ACK_SETS = frozenset({"997", "999"})
+_ACK_STATES = {
+    AckCode.ACCEPTED: "accepted",
+    AckCode.ACCEPTED_WITH_ERRORS: "accepted_with_errors",
+    AckCode.PARTIALLY_ACCEPTED: "accepted_with_errors",
+}
+
+
+def _number(control_number: str) -> int:
+    """A control number as the integer our ids carry (`0002` -> 2); 0 when not numeric."""
+    return int(control_number) if control_number.isdigit() else 0
 
 
 def _misaddressed(end: InterchangeEnd, connector: X12PartnerConnector) -> str | None:

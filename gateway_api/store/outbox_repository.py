@@ -163,6 +163,31 @@ class OutboxRepository:
             )
         )
 
+    def find_x12_document(
+        self, partner_key: str, group: int, transaction_set: int
+    ) -> OutboxRecord | None:
+        """The outbox row of our X12 set with GS06 `group` and ST02 `transaction_set`.
+
+        X12 documents are queued with `ISA13/GS06/ST02` as their id; group and set numbers come
+        from separate never-reused counters, so the pair names one document of the partner.
+        """
+        rows = self._c.execute(
+            select(t.outbox).where(
+                _C.partner_key == partner_key,
+                _C.payload_id.like(f"%/{group}/{transaction_set}"),
+            )
+        )
+        found = [_record(row) for row in rows]
+        return found[0] if len(found) == 1 else None
+
+    def record_acknowledgment(self, outbox_id: UUID, acknowledgment: str, *, at: datetime) -> None:
+        """Store what the partner's 997/999 said about the document."""
+        self._c.execute(
+            update(t.outbox)
+            .where(_C.id == outbox_id)
+            .values(acknowledgment=acknowledgment, updated_at=at)
+        )
+
     def query(
         self,
         *,

@@ -108,6 +108,8 @@ class OutboxRecord:
     created_at: datetime
     updated_at: datetime
     delivered_at: datetime | None
+    acknowledgment: str | None = None
+    """The partner's functional acknowledgement, when its protocol has one (X12 997/999)."""
 
 
 class FulfilmentStatus(StrEnum):

@@ -208,6 +208,12 @@ outbox = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Column("delivered_at", UtcDateTime, nullable=True),
+    Column(
+        "acknowledgment",
+        String(32),
+        nullable=True,
+        comment="X12 997/999 result: accepted, accepted_with_errors or rejected",
+    ),
     Index("ix_outbox_due", "status", "next_attempt_at"),
     Index("ix_outbox_order", "order_uuid"),
     comment="Documents to deliver, committed with the state change that produced them.",

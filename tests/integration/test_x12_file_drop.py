@@ -9,13 +9,20 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from connectors.formats.x12 import TransactionSet, read_x12
+from connectors.formats.x12 import (
+    ControlNumbers,
+    GroupEnd,
+    InterchangeEnd,
+    TransactionSet,
+    build_997,
+    read_x12,
+)
 from gateway_api.http.app import create_app
 from gateway_api.runtime import Runtime, build_runtime
 from gateway_api.services.jobs import JOBS, dispatch_outbox
 from gateway_api.settings import Settings
 from tests.support.clock import FakeClock
-from tests.support.x12_documents import order_850, retailer_interchange
+from tests.support.x12_documents import NOW, order_850, retailer_interchange
 
 
 @pytest.fixture
@@ -97,3 +104,49 @@ def test_our_documents_are_written_to_the_drop(runtime: Runtime, drop: Path) -> 
         if isinstance(e, TransactionSet)
     ]
     assert [s.set_id for s in sets] == ["855"]
+
+
+def _retailer_997(ours: bytes, *, reject: bool) -> bytes:
+    """The retailer's 997 for an interchange of ours (accepting or rejecting its sets)."""
+    acks, results = [], []
+    for event in read_x12(ours):
+        if isinstance(event, TransactionSet):
+            results.append(event.ack.rejected("5") if reject else event.ack)
+        elif isinstance(event, GroupEnd):
+            acks.append(event.acknowledge(results))
+        elif isinstance(event, InterchangeEnd):
+            numbers = ControlNumbers(interchange=900, group=900, transaction_set=900)
+            return build_997(event.header, acks, numbers=numbers, now=NOW).data
+    raise AssertionError("no interchange")
+
+
+@pytest.mark.parametrize(("reject", "state"), [(False, "accepted"), (True, "rejected")])
+def test_the_retailers_997_updates_the_delivery_state(
+    runtime: Runtime, drop: Path, reject: bool, state: str
+) -> None:
+    _poll(runtime)
+    (drop / "inbound" / "po.edi").write_bytes(
+        retailer_interchange(order_850("FD-4", [("AC-1001", 3, "2.00")]))
+    )
+    _poll(runtime)
+    with TestClient(create_app(runtime=runtime)) as api:
+        (order,) = api.get("/orders", params={"partner": "edi-demo"}).json()
+        api.post(f"/orders/{order['id']}/confirmations", json={"type": "accept"})
+        dispatch_outbox(runtime)
+        ours = (drop / "outbound" / "855_2-2-2.edi").read_bytes()
+        (drop / "inbound" / "ack.edi").write_bytes(_retailer_997(ours, reject=reject))
+        report = _poll(runtime)
+        assert report["archived"] == 1
+        # No 997 for a 997: only the one for the 850 is in outbound/.
+        assert len([p for p in (drop / "outbound").iterdir() if p.name.startswith("997_")]) == 1
+        (row,) = api.get("/outbox").json()
+        letters = api.get("/dead-letters").json()
+    assert row["status"] == ("dead" if reject else "delivered")
+    raw = runtime.queries.outbox(limit=1)[0]
+    assert raw.acknowledgment == state
+    if reject:
+        (letter,) = letters
+        assert letter["stage"] == "acknowledgment"
+        assert "rejected our 855" in letter["error"]
+    else:
+        assert letters == []
