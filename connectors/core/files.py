@@ -7,8 +7,8 @@
 
 `LocalFileDrop` works on a local (or mounted) directory. Writes are atomic (a `.part` file renamed
 into place), so a partner polling `outbound/` never reads half a file, and files still being
-written into `inbound/` (`.part`, `.tmp`, dot files) are left alone. An SFTP drop would implement
-the same `FileDrop` protocol over a remote directory.
+written into `inbound/` (`.part`, `.tmp`, dot files) are left alone. `SftpFileDrop`
+(`sftp_drop.py`) implements the same protocol over an SFTP server.
 """
 
 from __future__ import annotations
@@ -41,6 +41,10 @@ class FileDrop(Protocol):
 
     def deliver(self, name: str, data: bytes) -> str:
         """Write a file for the partner to take (atomically); returns where it went."""
+        ...
+
+    def close(self) -> None:
+        """Release the connection, if the drop has one."""
         ...
 
 
@@ -83,6 +87,9 @@ class LocalFileDrop:
         target = _free(self.error_dir / _plain(name))
         (self.inbound / _plain(name)).replace(target)
         target.with_name(target.name + ".reason.txt").write_text(reason + "\n", encoding="utf-8")
+
+    def close(self) -> None:
+        """Nothing to release for a local folder."""
 
     def deliver(self, name: str, data: bytes) -> str:
         """Write `outbound/<name>` atomically; the same name again replaces it (a retry)."""

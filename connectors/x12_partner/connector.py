@@ -13,7 +13,7 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import ClassVar, Literal
 
-from pydantic import Field, HttpUrl, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, SecretStr, model_validator
 
 from connectors.core.contract import (
     Capability,
@@ -66,12 +66,40 @@ class X12PartnerConfig(X12PartnerSettings):
     endpoints: dict[str, HttpUrl | Literal["file_drop"]] = Field(default_factory=dict)
     """Where our documents go, by transaction set (`855`, `856`, `810`): an HTTP(S) URL, or
     `file_drop` for the `outbound/` folder of `file_drop`."""
+    sftp: SftpDropConfig | None = None
+    """The partner's SFTP server as its file drop (instead of a local `file_drop` folder)."""
+    sftp_password: SecretStr | None = None
+    """Password of the SFTP account; never logged."""
     file_drop: Path | None = None
     """Root of the partner's file drop (`inbound/`, `outbound/`, `archive/`, `error/`): files
     it puts in `inbound/` are picked up by the `poll-file-drops` job, our 997s and documents for
     `file_drop` endpoints are written to `outbound/`."""
     outbound_token: SecretStr | None = None
     """Bearer token we present to the partner's endpoints, when it wants one."""
+
+    @model_validator(mode="after")
+    def _one_file_drop(self) -> X12PartnerConfig:
+        if self.sftp is not None and self.file_drop is not None:
+            msg = "a partner has one file drop: set file_drop (a folder) or sftp, not both"
+            raise ValueError(msg)
+        if (self.sftp is None) != (self.sftp_password is None):
+            msg = "sftp and secrets.sftp_password go together"
+            raise ValueError(msg)
+        return self
+
+
+class SftpDropConfig(BaseModel):
+    """An SFTP account whose folder is the partner's file drop."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    host: str
+    port: int = 22
+    username: str
+    host_key_sha256: str
+    """The server's host key fingerprint, `SHA256:...` as `ssh-keygen -lf` prints it (pinned)."""
+    root: str = "."
+    """The drop's folder on the server."""
 
 
 class X12PartnerConnector:
@@ -153,7 +181,7 @@ class X12PartnerConnector:
             msg = f"no endpoint configured for {kind} (connector_config.endpoints.{kind})"
             raise ConfigError(msg)
         if url == "file_drop":
-            if self.config.file_drop is None:
+            if self.config.file_drop is None and self.config.sftp is None:
                 msg = f"{kind} goes to the file drop, but connector_config.file_drop is not set"
                 raise ConfigError(msg)
             return FILE_DROP_URL

@@ -15,7 +15,9 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from connectors.core.files import LocalFileDrop
+from connectors.core.errors import ConnectorError
+from connectors.core.files import FileDrop, LocalFileDrop
+from connectors.core.sftp_drop import SftpAccount, SftpFileDrop
 from connectors.x12_partner import X12PartnerConnector
 from gateway_api.services.partners import Partner, PartnerConnector, PartnerDirectory
 from gateway_api.services.x12_ingest import X12IngestService, X12UnreadableError
@@ -49,11 +51,26 @@ class FileDropReport:
         }
 
 
-def file_drop_of(partner: Partner[PartnerConnector]) -> LocalFileDrop | None:
-    """The partner's file drop, when its profile names one."""
+def file_drop_of(partner: Partner[PartnerConnector]) -> FileDrop | None:
+    """The partner's file drop (a local folder or an SFTP account), when its profile names one."""
     connector = partner.connector
-    if isinstance(connector, X12PartnerConnector) and connector.config.file_drop is not None:
-        return LocalFileDrop(Path(connector.config.file_drop))
+    if not isinstance(connector, X12PartnerConnector):
+        return None
+    config = connector.config
+    if config.file_drop is not None:
+        return LocalFileDrop(Path(config.file_drop))
+    if config.sftp is not None and config.sftp_password is not None:
+        sftp = config.sftp
+        return SftpFileDrop(
+            SftpAccount(
+                host=sftp.host,
+                port=sftp.port,
+                username=sftp.username,
+                password=config.sftp_password.get_secret_value(),
+                host_key_sha256=sftp.host_key_sha256,
+                root=sftp.root,
+            )
+        )
     return None
 
 
@@ -66,19 +83,35 @@ def poll_file_drops(
         drop = file_drop_of(partner)
         if drop is None or (partner_key is not None and partner.key != partner_key):
             continue
-        for name in drop.pending():
-            report.files += 1
-            try:
-                answer = ingest.receive_file(partner.key, drop.read(name), name=name)
-            except X12UnreadableError as error:
-                drop.reject(name, str(error))
-                report.rejected += 1
-                report.errors.append(f"{partner.key} {name}: {error}")
-                logger.warning("file %s of %s moved to error/: %s", name, partner.key, error)
-                continue
-            if answer.body:
-                drop.deliver(f"997_{answer.document_id}.edi", answer.body)
-                report.acknowledgements += 1
-            drop.archive(name)
-            report.archived += 1
+        try:
+            _poll_one(drop, partner, ingest, report)
+        except (ConnectorError, OSError) as error:  # unreachable or refusing us: next run
+            report.errors.append(f"{partner.key}: {error}")
+            logger.warning("file drop of %s not polled: %s", partner.key, error)
+        finally:
+            drop.close()
     return report
+
+
+def _poll_one(
+    drop: FileDrop,
+    partner: Partner[PartnerConnector],
+    ingest: X12IngestService,
+    report: FileDropReport,
+) -> None:
+    """Every complete inbound file of one drop: ingest, 997 back, archive (or error/)."""
+    for name in drop.pending():
+        report.files += 1
+        try:
+            answer = ingest.receive_file(partner.key, drop.read(name), name=name)
+        except X12UnreadableError as error:
+            drop.reject(name, str(error))
+            report.rejected += 1
+            report.errors.append(f"{partner.key} {name}: {error}")
+            logger.warning("file %s of %s moved to error/: %s", name, partner.key, error)
+            continue
+        if answer.body:
+            drop.deliver(f"997_{answer.document_id}.edi", answer.body)
+            report.acknowledgements += 1
+        drop.archive(name)
+        report.archived += 1

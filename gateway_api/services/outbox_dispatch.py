@@ -297,6 +297,10 @@ class OutboxDispatcher:
             where = drop.deliver(name, message.body)
         except OSError as error:
             return _Outcome(item, None, None, TransientError(f"cannot write {name}: {error}"))
+        except ConnectorError as error:  # SFTP unreachable (transient) or refusing us (auth)
+            return _Outcome(item, None, None, error)
+        finally:
+            drop.close()
         return _Outcome(item, None, Receipt(status_code=200, text=f"written to {where}"), None)
 
     # -- 3. record ----------------------------------------------------------------------------
