@@ -207,19 +207,19 @@ class Fulfilment:
         return current[-1] if current else None
 
     @property
-    def shipments(self) -> list[IssuedDocument]:
+    def shipments(self) -> list[tuple[IssuedDocument, ShipNotice]]:
         """Ship notices in force (not withdrawn)."""
         return [
-            i
+            (i, notice)
             for i, notice in self._notices()
             if i.active and notice.operation is not ShipNoticeOperation.DELETE
         ]
 
     @property
-    def invoices(self) -> list[IssuedDocument]:
+    def invoices(self) -> list[tuple[IssuedDocument, Invoice]]:
         """Invoices and memos in force (not cancelled)."""
         return [
-            i
+            (i, invoice)
             for i, invoice in self._invoices()
             if i.active and invoice.operation is InvoiceOperation.NEW
         ]
@@ -238,15 +238,13 @@ class Fulfilment:
         """Per order line: ordered, rejected, shipped and invoiced quantities."""
         rejected = self._rejected_by_line()
         shipped: dict[int, Decimal] = {}
-        for issued in self.shipments:
-            assert isinstance(issued.document, ShipNotice)
-            for portion in issued.document.orders:
+        for _, notice in self.shipments:
+            for portion in notice.orders:
                 for s in portion.lines:
                     shipped[s.line_number] = shipped.get(s.line_number, Decimal(0)) + s.quantity
         invoiced: dict[int, Decimal] = {}
-        for issued in self.invoices:
-            assert isinstance(issued.document, Invoice)
-            for line in issued.document.lines():
+        for _, invoice in self.invoices:
+            for line in invoice.lines():
                 n = line.order_line_number
                 invoiced[n] = invoiced.get(n, Decimal(0)) + line.quantity
         return {
@@ -293,10 +291,10 @@ class Fulfilment:
             msg = f"order {self.order.order_id!r} was rejected; a rejected order cannot be {action}"
             raise FulfilmentConflictError(msg)
 
-    def _line(self, line_number: int) -> LineProgress:
-        line = self.progress().get(line_number)
+    def _line(self, line_number: int, progress: dict[int, LineProgress]) -> LineProgress:
+        line = progress.get(line_number)
         if line is None:
-            known = sorted(self.progress())
+            known = sorted(progress)
             msg = f"order {self.order.order_id!r} has no line {line_number} (lines: {known})"
             raise FulfilmentInputError(msg)
         return line
@@ -367,7 +365,7 @@ class Fulfilment:
                 msg = f"line {split.line_number} is listed twice"
                 raise FulfilmentInputError(msg)
             seen.add(split.line_number)
-            line = self._line(split.line_number)
+            line = self._line(split.line_number, progress)
             parts = (split.accepted, split.backordered, split.rejected)
             if any(part < 0 for part in parts) or sum(parts) != line.ordered:
                 msg = (
@@ -481,14 +479,7 @@ class Fulfilment:
 
     def cancel_shipment(self, shipment_id: str, *, at: datetime) -> Issue:
         """Withdraw a ship notice; refused when its quantities were invoiced already."""
-        issued = next(
-            (
-                i
-                for i, notice in self._notices()
-                if i in self.shipments and notice.shipment_id == shipment_id
-            ),
-            None,
-        )
+        issued = next((i for i, n in self.shipments if n.shipment_id == shipment_id), None)
         if issued is None:
             msg = f"order {self.order.order_id!r} has no shipment {shipment_id!r} in force"
             raise FulfilmentConflictError(msg)
@@ -601,10 +592,7 @@ class Fulfilment:
 
     def credit(self, command: CreditCommand, *, at: datetime) -> Issue:
         """A header-level credit memo against the order, at most what is invoiced."""
-        in_force = self.invoices
-        billed = sum(
-            (invoice.net_amount for i, invoice in self._invoices() if i in in_force), Decimal(0)
-        )
+        billed = sum((invoice.net_amount for _, invoice in self.invoices), Decimal(0))
         amount = command.amount.quantize(CENT, ROUND_HALF_UP)
         if amount <= 0:
             msg = "a credit is a positive amount (it is sent negative, as cXML requires)"
@@ -633,14 +621,7 @@ class Fulfilment:
 
     def cancel_invoice(self, invoice_id: str, *, at: datetime) -> Issue:
         """Cancel an invoice (or memo); its quantities may be invoiced again."""
-        issued = next(
-            (
-                i
-                for i, invoice in self._invoices()
-                if i in self.invoices and invoice.invoice_id == invoice_id
-            ),
-            None,
-        )
+        issued = next((i for i, v in self.invoices if v.invoice_id == invoice_id), None)
         if issued is None:
             msg = f"order {self.order.order_id!r} has no invoice {invoice_id!r} in force"
             raise FulfilmentConflictError(msg)
@@ -683,7 +664,7 @@ class Fulfilment:
             if item.line_number in result:
                 msg = f"line {item.line_number} is listed twice"
                 raise FulfilmentInputError(msg)
-            line = self._line(item.line_number)
+            line = self._line(item.line_number, progress)
             if item.quantity <= 0:
                 msg = f"line {item.line_number}: the quantity must be positive"
                 raise FulfilmentInputError(msg)

@@ -47,8 +47,10 @@ def inbound_record(
     remote_addr: str | None = None,
     declared_size: int | None = None,
     document_id: UUID | None = None,
+    in_reply_to: UUID | None = None,
 ) -> DocumentRecord:
-    """A log record of a document someone sent us.
+    """A log record of a document someone sent us (`in_reply_to`: the document of ours it
+    answers, for a partner's answer to what we sent).
 
     Unauthenticated bodies are cut to `AUDIT_BODY_LIMIT`; `declared_size` records the full size
     of a body we refused to read completely.
@@ -67,7 +69,7 @@ def inbound_record(
         kind=kind,
         payload_id=_clip(payload_id),
         correlation_id=_clip(correlation_id),
-        in_reply_to=None,
+        in_reply_to=in_reply_to,
         outcome=outcome,
         status_code=status_code,
         detail=detail,
@@ -77,6 +79,44 @@ def inbound_record(
         body=stored,
         body_truncated=truncated,
         remote_addr=_clip(remote_addr, 64),
+        created_at=at,
+    )
+
+
+def outbound_record(
+    body: bytes,
+    *,
+    partner_key: str | None,
+    protocol: str,
+    kind: str,
+    at: datetime,
+    content_type: str | None,
+    payload_id: str | None = None,
+    correlation_id: str | None = None,
+    in_reply_to: UUID | None = None,
+    status_code: int | None = None,
+    detail: str | None = None,
+    document_id: UUID | None = None,
+) -> DocumentRecord:
+    """A log record of a document we sent (an answer or an outbound document), secrets masked."""
+    return DocumentRecord(
+        id=document_id or uuid4(),
+        partner_key=partner_key,
+        direction="outbound",
+        protocol=protocol,
+        kind=kind,
+        payload_id=_clip(payload_id),
+        correlation_id=_clip(correlation_id),
+        in_reply_to=in_reply_to,
+        outcome=DocumentOutcome.SENT,
+        status_code=status_code,
+        detail=detail,
+        content_type=content_type,
+        size=len(body),
+        sha256=hashlib.sha256(body).hexdigest(),
+        body=mask_secrets(body),
+        body_truncated=False,
+        remote_addr=None,
         created_at=at,
     )
 
@@ -92,25 +132,17 @@ def reply_record(
     document_id: UUID | None = None,
 ) -> DocumentRecord:
     """A log record of our synchronous answer to `reply_to`."""
-    return DocumentRecord(
-        id=document_id or uuid4(),
+    return outbound_record(
+        body,
         partner_key=reply_to.partner_key,
-        direction="outbound",
         protocol=reply_to.protocol,
         kind=kind,
-        payload_id=None,
+        at=at,
+        content_type=content_type,
         correlation_id=reply_to.correlation_id,
         in_reply_to=reply_to.id,
-        outcome=DocumentOutcome.SENT,
         status_code=status_code,
-        detail=None,
-        content_type=content_type,
-        size=len(body),
-        sha256=hashlib.sha256(body).hexdigest(),
-        body=body,
-        body_truncated=False,
-        remote_addr=None,
-        created_at=at,
+        document_id=document_id,
     )
 
 

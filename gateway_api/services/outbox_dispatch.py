@@ -20,7 +20,6 @@ new. No step holds a database transaction open across the network.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -42,7 +41,7 @@ from connectors.core import (
 from connectors.core.contract import OutboundMessage, Receipt
 from connectors.formats.cxml import DtdValidator
 from connectors.x12_partner import FILE_DROP_URL
-from gateway_api.services.document_log import mask_secrets
+from gateway_api.services.document_log import inbound_record, outbound_record
 from gateway_api.services.file_drops import file_drop_of
 from gateway_api.services.partners import Partner, PartnerConnector, PartnerDirectory
 from gateway_api.services.retry_policy import RetryPolicy
@@ -233,26 +232,17 @@ class OutboxDispatcher:
             body = DOCUMENT_ADAPTER.dump_json(DOCUMENT_ADAPTER.validate_python(record.document))
             content_type, kind = "application/json", record.kind
             detail = f"attempt {record.attempts}: not sent: {item.failure}"
-        stored = mask_secrets(body)
-        return DocumentRecord(
-            id=item.sent_document_id,
+        return outbound_record(
+            body,
             partner_key=record.partner_key,
-            direction="outbound",
             protocol=_protocol(item),
             kind=kind,
+            at=now,
+            content_type=content_type,
             payload_id=record.payload_id,
             correlation_id=record.correlation_id,
-            in_reply_to=None,
-            outcome=DocumentOutcome.SENT,
-            status_code=None,
             detail=detail,
-            content_type=content_type,
-            size=len(body),
-            sha256=hashlib.sha256(body).hexdigest(),
-            body=stored,
-            body_truncated=False,
-            remote_addr=None,
-            created_at=now,
+            document_id=item.sent_document_id,
         )
 
     # -- 2. send ------------------------------------------------------------------------------
@@ -348,32 +338,25 @@ class OutboxDispatcher:
     def _answer_record(self, outcome: _Outcome, now: datetime) -> DocumentRecord:
         assert outcome.answer is not None
         answer, record = outcome.answer, outcome.prepared.record
-        body = answer.body
         status = outcome.receipt.status_code if outcome.receipt else answer.status
         detail = (
             f"HTTP {answer.status}: {outcome.receipt.text}"
             if outcome.receipt
             else f"HTTP {answer.status}: {outcome.error}"
         )
-        return DocumentRecord(
-            id=uuid4(),
+        return inbound_record(
+            answer.body,
             partner_key=record.partner_key,
-            direction="inbound",
             protocol=_protocol(outcome.prepared),
             kind="Response",
-            payload_id=None,
-            correlation_id=record.correlation_id,
-            in_reply_to=outcome.prepared.sent_document_id,
             outcome=DocumentOutcome.PROCESSED,
             status_code=status,
+            at=now,
+            authenticated=True,
+            correlation_id=record.correlation_id,
             detail=detail,
             content_type=answer.headers.get("content-type"),
-            size=len(body),
-            sha256=hashlib.sha256(body).hexdigest(),
-            body=mask_secrets(body),
-            body_truncated=False,
-            remote_addr=None,
-            created_at=now,
+            in_reply_to=outcome.prepared.sent_document_id,
         )
 
     def _dead_letter(self, uow: UnitOfWork, item: _Prepared, error: str, now: datetime) -> None:

@@ -12,7 +12,6 @@ and control number) changes nothing and gets its original acknowledgement again.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 from dataclasses import dataclass
@@ -40,14 +39,13 @@ from connectors.formats.x12 import (
 )
 from connectors.x12_partner import X12PartnerConnector
 from gateway_api.domain import OrderConflictError, UnknownOrderError
-from gateway_api.services.document_log import inbound_record
+from gateway_api.services.document_log import inbound_record, outbound_record
 from gateway_api.services.order_intake import decide_order_change, inbound_order_envelope
 from gateway_api.services.partners import Partner, PartnerDirectory
 from gateway_api.store.records import (
     DeadLetterRecord,
     DeadLetterStatus,
     DocumentOutcome,
-    DocumentRecord,
 )
 from gateway_api.store.unit_of_work import UnitOfWork
 from mappings.engine import MappingConfigError, MappingError, map_purchase_order
@@ -264,7 +262,7 @@ class X12IngestService:
                     raw_document_id=raw_id,
                     connector=partner.profile.connector,
                     partner=partner.key,
-                    payload_id=_set_id(transaction_set),
+                    payload_id=set_id(transaction_set),
                     at=now,
                     mapping=mapping.references,
                 ),
@@ -377,25 +375,19 @@ class X12IngestService:
         if reply is not None:
             reply_id = uuid4()
             uow.documents.add(
-                DocumentRecord(
-                    id=reply_id,
+                outbound_record(
+                    reply.data,
                     partner_key=partner.key,
-                    direction="outbound",
                     protocol=PROTOCOL,
                     kind=connector.config.acknowledgment if acks else "TA1",
+                    at=now,
+                    content_type=CONTENT_TYPE,
                     payload_id=reply.interchange_control_number,
                     correlation_id=header.control_number,
                     in_reply_to=raw_id,
-                    outcome=DocumentOutcome.SENT,
                     status_code=200,
                     detail=f"acknowledges ISA13 {header.control_number}",
-                    content_type=CONTENT_TYPE,
-                    size=len(reply.data),
-                    sha256=hashlib.sha256(reply.data).hexdigest(),
-                    body=reply.data,
-                    body_truncated=False,
-                    remote_addr=None,
-                    created_at=now,
+                    document_id=reply_id,
                 )
             )
         uow.idempotency.add(
@@ -505,7 +497,7 @@ _HELD_SET = re.compile(r"^850 (\S+) \(ISA13/GS06/ST02\)")
 
 def held_set_reference(transaction_set: TransactionSet) -> str:
     """How a held 850 is named at the start of its dead letter's error (replay finds it so)."""
-    return f"850 {_set_id(transaction_set)} (ISA13/GS06/ST02)"
+    return f"850 {set_id(transaction_set)} (ISA13/GS06/ST02)"
 
 
 def held_set_id(error: str) -> str | None:
@@ -515,11 +507,6 @@ def held_set_id(error: str) -> str | None:
 
 
 def set_id(transaction_set: TransactionSet) -> str:
-    """The partner's document id of one set: ISA13/GS06/ST02."""
-    return _set_id(transaction_set)
-
-
-def _set_id(transaction_set: TransactionSet) -> str:
     """The partner's document id of one set: ISA13/GS06/ST02."""
     return "/".join(
         (

@@ -217,11 +217,6 @@ class OutboxRepository:
         return {row.status: row.n for row in rows}
 
 
-def outbox_rows(records: Sequence[OutboxRecord]) -> list[dict[str, Any]]:
-    """Rows for a bulk insert (used by benchmarks and fixtures that queue many documents)."""
-    return [{**r.__dict__, "status": r.status.value} for r in records]
-
-
 def _record(row: Row[Any]) -> OutboxRecord:
     values = dict(row._mapping)
     values["status"] = OutboxStatus(values["status"])

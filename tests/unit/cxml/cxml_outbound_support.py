@@ -461,3 +461,22 @@ def _set_text(value: str) -> Callable[[etree._Element], None]:
         node.text = value
 
     return change
+
+
+def inbound_document(payload_id: str, timestamp: str, request: str) -> str:
+    """A partner's cXML document around `request` (the Request's content), as a format template:
+    `request` keeps its `{placeholders}`; the envelope has none."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<cXML payloadID="{payload_id}" timestamp="{timestamp}">\n'
+        "  <Header>\n"
+        '    <From><Credential domain="DUNS"><Identity>1</Identity></Credential></From>\n'
+        '    <To><Credential domain="NetworkID"><Identity>AN1</Identity></Credential></To>\n'
+        '    <Sender><Credential domain="DUNS"><Identity>1</Identity></Credential>\n'
+        "      <UserAgent>Supplier</UserAgent></Sender>\n"
+        "  </Header>\n"
+        "  <Request>\n"
+        f"{request}\n"
+        "  </Request>\n"
+        "</cXML>"
+    )

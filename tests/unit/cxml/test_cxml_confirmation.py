@@ -30,6 +30,7 @@ from tests.unit.cxml.cxml_outbound_support import (
     attribute_at,
     confirmations,
     family_versions,
+    inbound_document,
     read_or_refuse_all,
 )
 
@@ -378,22 +379,16 @@ def test_every_single_mutation_of_a_built_document_is_read_or_refused(
 
 # --- reading what partners send ----------------------------------------------------------------
 
-_DOCUMENT = """<?xml version="1.0" encoding="UTF-8"?>
-<cXML payloadID="p-1@supplier" timestamp="2026-11-23T09:00:00+01:00">
-  <Header>
-    <From><Credential domain="DUNS"><Identity>1</Identity></Credential></From>
-    <To><Credential domain="NetworkID"><Identity>AN1</Identity></Credential></To>
-    <Sender><Credential domain="DUNS"><Identity>1</Identity></Credential>
-      <UserAgent>Supplier</UserAgent></Sender>
-  </Header>
-  <Request>
+_DOCUMENT = inbound_document(
+    "p-1@supplier",
+    "2026-11-23T09:00:00+01:00",
+    """\
     <ConfirmationRequest>
       <ConfirmationHeader {header}>{header_children}</ConfirmationHeader>
       {reference}
       {items}
-    </ConfirmationRequest>
-  </Request>
-</cXML>"""
+    </ConfirmationRequest>""",
+)
 _REFERENCE = (
     '<OrderReference orderID="PO-9"><DocumentReference payloadID="po-9@buyer"/></OrderReference>'
 )

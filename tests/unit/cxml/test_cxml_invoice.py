@@ -34,6 +34,7 @@ from schemas import (
 from tests.unit.cxml.cxml_outbound_support import (
     attribute_at,
     family_versions,
+    inbound_document,
     invoices,
     read_or_refuse_all,
 )
@@ -513,24 +514,18 @@ def test_every_single_mutation_of_a_built_document_is_read_or_refused(
 
 # --- reading what partners send ----------------------------------------------------------------
 
-_DOCUMENT = """<?xml version="1.0" encoding="UTF-8"?>
-<cXML payloadID="inv-1@supplier" timestamp="2026-12-01T10:00:00-08:00">
-  <Header>
-    <From><Credential domain="DUNS"><Identity>1</Identity></Credential></From>
-    <To><Credential domain="NetworkID"><Identity>AN1</Identity></Credential></To>
-    <Sender><Credential domain="DUNS"><Identity>1</Identity></Credential>
-      <UserAgent>Supplier</UserAgent></Sender>
-  </Header>
-  <Request>
+_DOCUMENT = inbound_document(
+    "inv-1@supplier",
+    "2026-12-01T10:00:00-08:00",
+    """\
     <InvoiceDetailRequest>
       <InvoiceDetailRequestHeader {header}>
         <InvoiceDetailHeaderIndicator/><InvoiceDetailLineIndicator/>{header_children}
       </InvoiceDetailRequestHeader>
       {orders}
       <InvoiceDetailSummary>{summary}</InvoiceDetailSummary>
-    </InvoiceDetailRequest>
-  </Request>
-</cXML>"""
+    </InvoiceDetailRequest>""",
+)
 _HEADER = 'invoiceID="INV-1" invoiceDate="2026-12-01T09:00:00"'
 _ORDER_INFO = (
     '<InvoiceDetailOrderInfo><OrderReference orderID="PO-9">'

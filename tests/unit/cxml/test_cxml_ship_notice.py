@@ -31,7 +31,12 @@ from schemas import (
     ShipNoticeOperation,
     ShipNoticeOrder,
 )
-from tests.unit.cxml.cxml_outbound_support import family_versions, read_or_refuse_all, ship_notices
+from tests.unit.cxml.cxml_outbound_support import (
+    family_versions,
+    inbound_document,
+    read_or_refuse_all,
+    ship_notices,
+)
 
 EST = timezone(timedelta(hours=-5))
 NOTICE = datetime(2026, 11, 25, 16, 0, tzinfo=EST)
@@ -395,22 +400,16 @@ def test_every_single_mutation_of_a_built_document_is_read_or_refused(
 
 # --- reading what partners send ----------------------------------------------------------------
 
-_DOCUMENT = """<?xml version="1.0" encoding="UTF-8"?>
-<cXML payloadID="asn-1@supplier" timestamp="2026-11-25T16:00:00-05:00">
-  <Header>
-    <From><Credential domain="DUNS"><Identity>1</Identity></Credential></From>
-    <To><Credential domain="NetworkID"><Identity>AN1</Identity></Credential></To>
-    <Sender><Credential domain="DUNS"><Identity>1</Identity></Credential>
-      <UserAgent>Supplier</UserAgent></Sender>
-  </Header>
-  <Request>
+_DOCUMENT = inbound_document(
+    "asn-1@supplier",
+    "2026-11-25T16:00:00-05:00",
+    """\
     <ShipNoticeRequest>
       <ShipNoticeHeader {header}>{header_children}</ShipNoticeHeader>
       {controls}
       {portions}
-    </ShipNoticeRequest>
-  </Request>
-</cXML>"""
+    </ShipNoticeRequest>""",
+)
 _HEADER = (
     'shipmentID="S-1" noticeDate="2026-11-25T16:00:00" shipmentDate="2026-11-25" '
     'deliveryDate="2026-11-27"'
