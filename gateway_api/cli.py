@@ -17,6 +17,7 @@ from gateway_api.cli_fulfilment import jobs_app, orders_app, outbox_app
 
 if TYPE_CHECKING:
     from gateway_api.runtime import Runtime
+    from mappings.engine import MappingStore
 
 app = typer.Typer(
     help="B2Connect procurement gateway.", no_args_is_help=True, pretty_exceptions_enable=False
@@ -72,20 +73,44 @@ def serve(
 
 
 def _print_welcome(host: str, port: int) -> None:
-    from mappings.engine import default_mappings_root  # noqa: PLC0415
+    from gateway_api.settings import get_settings  # noqa: PLC0415
+    from mappings.engine import MappingStore  # noqa: PLC0415
 
     base = f"http://{host}:{port}"
-    sample = default_mappings_root() / "partners" / "coupa-demo" / "cases" / "order_new.xml"
     console.print(f"[bold]B2Connect[/] gateway on {base}  (OpenAPI docs: {base}/docs)")
-    console.print("Send the demo Coupa order:")
-    console.print(
-        f"  curl -s -X POST -H 'Content-Type: text/xml' --data-binary @{sample} "
-        f"{base}/cxml/coupa-demo",
-        soft_wrap=True,
-    )
+    settings = get_settings()
+    if settings.is_production:
+        return
+    example = _demo_example(MappingStore(settings.mappings_dir), base)
+    if example is not None:
+        console.print("Send a demo order:")
+        console.print(f"  {example}", soft_wrap=True)
     console.print(
         f"Then look at it:  curl -s {base}/orders   and   curl -s {base}/documents", soft_wrap=True
     )
+
+
+def _demo_example(store: MappingStore, base: str) -> str | None:
+    """A `curl` posting the first demo partner's golden order to its ingress, if there is one."""
+    from connectors.core import ConnectorError, load_connector  # noqa: PLC0415
+    from mappings.engine import MappingConfigError  # noqa: PLC0415
+
+    for key in store.partner_keys():
+        try:
+            profile = store.profile(key)
+            ingress = load_connector(profile.connector).spec.ingress
+        except (MappingConfigError, ConnectorError):
+            continue
+        cases = sorted((store.root / "partners" / key / "cases").glob("order_new.*"))
+        cases = [case for case in cases if not case.name.endswith(".json")]
+        if not profile.demo or ingress is None or ingress.path is None or not cases:
+            continue
+        url = base + ingress.path.format(partner_key=key)
+        return (
+            f"curl -s -X POST -H 'Content-Type: {ingress.media_type}' "
+            f"--data-binary @{cases[0]} {url}"
+        )
+    return None
 
 
 @db_app.command("upgrade")
@@ -246,6 +271,44 @@ def partners_list() -> None:
         )
     runtime.close()
     console.print(table)
+
+
+@partners_app.command("check")
+def partners_check(
+    as_json: Annotated[bool, typer.Option("--json", help="JSON Lines instead of a table.")] = False,
+) -> None:
+    """Build every partner profile on its own; exit 1 if any is disabled by an error."""
+    from connectors.core import ConnectorContext  # noqa: PLC0415
+    from gateway_api.services.partners import PartnerDirectory, PartnerState  # noqa: PLC0415
+    from gateway_api.settings import get_settings  # noqa: PLC0415
+    from mappings.engine import MappingStore  # noqa: PLC0415
+
+    settings = get_settings()
+
+    directory = PartnerDirectory(
+        MappingStore(settings.mappings_dir),
+        context=ConnectorContext(hostname=settings.hostname, schema_dir=settings.cxml_dtd_dir),
+        production=settings.is_production,
+    )
+    statuses = directory.statuses()
+    if as_json:
+        for status in statuses:
+            row = {
+                "key": status.key,
+                "state": status.state.value,
+                "connector": status.connector,
+                "reason": status.reason,
+            }
+            sys.stdout.write(json.dumps(row) + "\n")
+    else:
+        table = Table("key", "state", "connector", "reason")
+        for status in statuses:
+            table.add_row(
+                status.key, status.state.value, status.connector or "", status.reason or ""
+            )
+        console.print(table)
+    if any(status.state is PartnerState.BROKEN for status in statuses):
+        raise typer.Exit(1)
 
 
 def _runtime() -> Runtime:

@@ -9,18 +9,20 @@ import httpx
 from sqlalchemy import Engine
 
 from connectors.core import Clock, ConnectorContext
-from connectors.formats.cxml import DtdValidator
-from gateway_api.services.cxml_ingest import CxmlIngestService
+from connectors.core.http import HttpSettings, build_http_client
+from connectors.core.transport import Transports
 from gateway_api.services.dead_letters import DeadLetterService
 from gateway_api.services.fulfilment import FulfilmentService
+from gateway_api.services.ingest import IngestPipeline
 from gateway_api.services.outbox_dispatch import OutboxDispatcher
-from gateway_api.services.partners import PartnerDirectory
+from gateway_api.services.partners import Partner, PartnerDirectory, partner_row
+from gateway_api.services.pulls import PullService
 from gateway_api.services.queries import QueryService
 from gateway_api.services.retry_policy import RetryPolicy
-from gateway_api.services.x12_ingest import X12IngestService
 from gateway_api.settings import Settings
 from gateway_api.store.engine import build_engine
-from gateway_api.store.unit_of_work import UnitOfWork
+from gateway_api.store.ports import StoreError, UnitOfWorkFactory
+from gateway_api.store.unit_of_work import sql_unit_of_work_factory
 from mappings.engine import MappingStore
 
 
@@ -35,21 +37,32 @@ class Runtime:
 
     settings: Settings
     engine: Engine
+    uow: UnitOfWorkFactory
     directory: PartnerDirectory
-    cxml_ingest: CxmlIngestService
-    x12_ingest: X12IngestService
+    context: ConnectorContext
+    ingest: IngestPipeline
     dead_letters: DeadLetterService
     queries: QueryService
     fulfilment: FulfilmentService
     dispatcher: OutboxDispatcher
+    pulls: PullService
     http: httpx.Client
     clock: Clock
 
     def sync_partners(self) -> None:
-        """Mirror the enabled partner profiles into the `partners` table."""
-        with UnitOfWork(self.engine) as uow:
+        """Mirror the working partner profiles into the `partners` table."""
+        with self.uow() as uow:
             uow.partners.sync(self.directory.partner_rows(self.clock()))
             uow.commit()
+
+    def partner_changed(self, partner: Partner) -> None:
+        """A profile was added or changed while running: mirror its row (orders point at it)."""
+        try:
+            with self.uow() as uow:
+                uow.partners.sync([partner_row(partner, self.clock())])
+                uow.commit()
+        except StoreError:  # the next request or start-up tries again
+            return
 
     def close(self) -> None:
         """Release database connections and the outbound HTTP client."""
@@ -57,54 +70,56 @@ class Runtime:
         self.engine.dispose()
 
 
-def outbound_client(settings: Settings) -> httpx.Client:
-    """The HTTP client outbound documents go through: bounded timeouts, TLS verified, no
-    redirects (a redirected POST is a misconfigured endpoint, not something to follow)."""
-    timeout = httpx.Timeout(settings.outbound_timeout_seconds, connect=10.0)
-    limits = httpx.Limits(max_connections=settings.outbox_senders * 2)
-    return httpx.Client(timeout=timeout, limits=limits, follow_redirects=False)
+def http_settings(settings: Settings) -> HttpSettings:
+    """How the hub's HTTP client behaves, from the settings."""
+    return HttpSettings(
+        timeout_seconds=settings.outbound_timeout_seconds,
+        max_connections=settings.outbox_senders * 2,
+    )
 
 
 def build_runtime(
     settings: Settings, *, clock: Clock = utc_now, http: httpx.Client | None = None
 ) -> Runtime:
-    """Wire the services for `settings`; raises `ConfigError` on a bad partner setup.
+    """Wire the services for `settings`.
 
-    `http` replaces the outbound client (tests pass one bound to a fake platform's transport).
+    `http` replaces the HTTP client (tests pass one bound to a fake partner's transport).
+    A partner profile that cannot be built disables that partner (see `PartnerDirectory`).
     """
     engine = build_engine(settings.database_url, pool_size=settings.database_pool_size)
-    context = ConnectorContext(clock=clock, hostname=settings.hostname)
+    uow = sql_unit_of_work_factory(engine)
+    client = http or build_http_client(http_settings(settings))
+    context = ConnectorContext(
+        clock=clock, hostname=settings.hostname, http=client, schema_dir=settings.cxml_dtd_dir
+    )
     directory = PartnerDirectory(
         MappingStore(settings.mappings_dir), context=context, production=settings.is_production
     )
-    dtd_validator = DtdValidator(settings.cxml_dtd_dir) if settings.cxml_dtd_dir else None
-    client = http or outbound_client(settings)
+    pipeline = IngestPipeline(uow, directory, clock=clock, context=context)
     dispatcher = OutboxDispatcher(
-        engine,
+        uow,
         directory,
         clock=clock,
-        http=client,
+        transports=Transports(client),
         policy=RetryPolicy(max_attempts=settings.outbox_max_attempts),
-        dtd_validator=dtd_validator,
         senders=settings.outbox_senders,
     )
-    return Runtime(
+    runtime = Runtime(
         settings=settings,
         engine=engine,
+        uow=uow,
         directory=directory,
-        cxml_ingest=CxmlIngestService(
-            engine,
-            directory,
-            clock=clock,
-            hostname=settings.hostname,
-            cxml_version=settings.cxml_version,
-            dtd_validator=dtd_validator,
+        context=context,
+        ingest=pipeline,
+        dead_letters=DeadLetterService(
+            uow, directory, pipeline, clock=clock, dispatcher=dispatcher
         ),
-        x12_ingest=X12IngestService(engine, directory, clock=clock),
-        dead_letters=DeadLetterService(engine, directory, clock=clock, dispatcher=dispatcher),
-        queries=QueryService(engine),
-        fulfilment=FulfilmentService(engine, directory, clock=clock, hostname=settings.hostname),
+        queries=QueryService(uow),
+        fulfilment=FulfilmentService(uow, directory, clock=clock),
         dispatcher=dispatcher,
+        pulls=PullService(uow, directory, pipeline, clock=clock),
         http=client,
         clock=clock,
     )
+    directory.on_change(runtime.partner_changed)
+    return runtime

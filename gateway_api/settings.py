@@ -51,14 +51,13 @@ class Settings(BaseSettings):
     mappings_dir: Path = Field(default_factory=_default_mappings_dir)
     """Root of the mappings tree: partner profiles, code lists, cross-references."""
     cxml_dtd_dir: Path | None = None
-    """Directory of official cXML DTDs (`<version>/<Family>.dtd`); when set, inbound cXML is
-    validated and the result recorded; outbound documents are checked before sending."""
+    """Directory of official schemas connectors validate against (cXML DTDs,
+    `<version>/<Family>.dtd`); when set, inbound cXML is validated and the result recorded, and
+    outbound documents are checked before sending."""
     max_body_bytes: Annotated[int, Field(ge=1024)] = 10 * 1024 * 1024
     """Largest request body any ingress accepts; larger ones get a 413 in the sender's protocol."""
     hostname: str = "b2connect.local"
     """Host part of the ids the hub mints (cXML payloadIDs)."""
-    cxml_version: str = "1.2.069"
-    """cXML version of the documents we emit when a profile names none."""
     outbound_timeout_seconds: Annotated[float, Field(gt=0, le=300)] = 30.0
     """Read timeout of one outbound delivery (connect timeout: 10 s)."""
     outbox_max_attempts: Annotated[int, Field(ge=1, le=100)] = 12

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from connectors.core.contract import Capability, ConnectorSpec
-from connectors.cxml_platform import CxmlPlatformConnector
+from connectors.cxml_platform import CXML_INGRESS, CxmlPlatformConnector
 
 
 class AribaConnector(CxmlPlatformConnector):
@@ -27,4 +27,5 @@ class AribaConnector(CxmlPlatformConnector):
         outbound_documents=frozenset(
             {"ConfirmationRequest", "ShipNoticeRequest", "InvoiceDetailRequest"}
         ),
+        ingress=CXML_INGRESS,
     )

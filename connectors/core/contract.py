@@ -7,13 +7,29 @@ never touches the database: cursors, idempotency, inbox, outbox and dead letters
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import ClassVar, Protocol, runtime_checkable
 
+import httpx
 from pydantic import BaseModel
+
+from connectors.core.inbound import Ingress
+from connectors.core.push import OutboundMessage, Receipt
+
+__all__ = [
+    "Capability",
+    "Clock",
+    "Connector",
+    "ConnectorContext",
+    "ConnectorSpec",
+    "OutboundMessage",
+    "Receipt",
+    "system_clock",
+]
 
 Clock = Callable[[], datetime]
 """Returns the current time, timezone-aware. Injected so that tests control time."""
@@ -51,6 +67,9 @@ class ConnectorSpec:
     """Protocol document kinds it accepts (e.g. `OrderRequest`)."""
     outbound_documents: frozenset[str] = field(default_factory=frozenset)
     """Protocol document kinds it emits."""
+    ingress: Ingress | None = None
+    """The protocol's inbound front door (HTTP path, refusals, sniffing), for INBOUND
+    connectors; connectors of one protocol share it."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +80,21 @@ class ConnectorContext:
     """Source of the current time."""
     hostname: str = "b2connect.local"
     """Host part of the ids we mint (cXML payloadIDs)."""
+    http: httpx.Client | None = field(default=None, repr=False)
+    """The hub's HTTP client (`connectors.core.http.build_http_client`), for connectors that
+    call their partner themselves (pull); None where no HTTP is wired (offline tools, tests)."""
+    schema_dir: Path | None = None
+    """Directory of official schemas to validate documents against (cXML DTDs,
+    `<version>/<Family>.dtd`), when configured."""
+
+    def require_http(self) -> httpx.Client:
+        """The HTTP client; `ConfigError` when the core wired none."""
+        if self.http is None:
+            from connectors.core.errors import ConfigError  # noqa: PLC0415 - avoids a cycle
+
+            msg = "this connector needs an HTTP client, and none was provided"
+            raise ConfigError(msg)
+        return self.http
 
 
 @runtime_checkable
@@ -69,33 +103,3 @@ class Connector(Protocol):
 
     spec: ClassVar[ConnectorSpec]
     config_model: ClassVar[type[BaseModel]]
-
-
-@dataclass(frozen=True)
-class OutboundMessage:
-    """A rendered outbound document: where it goes and the exact bytes to send.
-
-    The core logs `body` (with secrets masked), sends it with its outbox id as the idempotency
-    key, and hands the answer back to the connector to read.
-    """
-
-    kind: str
-    """Protocol document kind (`ShipNoticeRequest`)."""
-    url: str
-    """Where the partner takes this kind."""
-    body: bytes = field(repr=False)
-    """The bytes to send (may carry a shared secret: never log them unmasked)."""
-    content_type: str
-    """HTTP Content-Type of `body`."""
-    headers: Mapping[str, str] = field(default_factory=dict, repr=False)
-    """Extra HTTP headers (e.g. the partner's bearer token: never log them)."""
-
-
-@dataclass(frozen=True)
-class Receipt:
-    """The partner's acceptance of an outbound document."""
-
-    status_code: int
-    """Protocol status (cXML Status@code; HTTP status where the protocol has none)."""
-    text: str
-    """The partner's status text."""

@@ -7,7 +7,7 @@ from typing import ClassVar
 from pydantic import model_validator
 
 from connectors.core.contract import Capability, ConnectorSpec
-from connectors.cxml_platform import CxmlPlatformConfig, CxmlPlatformConnector
+from connectors.cxml_platform import CXML_INGRESS, CxmlPlatformConfig, CxmlPlatformConnector
 from connectors.cxml_platform.connector import OutboundDocument, OutboundIdentity
 from schemas import Invoice
 
@@ -53,6 +53,7 @@ class CoupaConnector(CxmlPlatformConnector):
         outbound_documents=frozenset(
             {"ConfirmationRequest", "ShipNoticeRequest", "InvoiceDetailRequest"}
         ),
+        ingress=CXML_INGRESS,
     )
 
     def adjust_outbound(self, document: OutboundDocument) -> OutboundDocument:

@@ -4,5 +4,6 @@ from __future__ import annotations
 
 from connectors.cxml_platform.config import CredentialConfig, CxmlPlatformConfig
 from connectors.cxml_platform.connector import CxmlPlatformConnector
+from connectors.cxml_platform.ingress import CXML_INGRESS
 
-__all__ = ["CredentialConfig", "CxmlPlatformConfig", "CxmlPlatformConnector"]
+__all__ = ["CXML_INGRESS", "CredentialConfig", "CxmlPlatformConfig", "CxmlPlatformConnector"]

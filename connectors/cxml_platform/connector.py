@@ -7,34 +7,64 @@ small overrides of this class and as data in their profiles.
 
 from __future__ import annotations
 
+import functools
 import hmac
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
+from pathlib import Path
 from typing import Any, ClassVar
 
-from connectors.core.contract import ConnectorContext, ConnectorSpec, OutboundMessage, Receipt
-from connectors.core.errors import AuthenticityError, ConfigError, UnsupportedDocumentError
+from connectors.core.contract import ConnectorContext, ConnectorSpec
+from connectors.core.errors import (
+    AuthenticityError,
+    ConfigError,
+    DocumentError,
+    PermanentError,
+    UnsupportedDocumentError,
+)
+from connectors.core.inbound import (
+    Disposition,
+    DocumentResult,
+    InboundBatch,
+    InboundDocument,
+    InboundRefusal,
+    InboundReply,
+    InboundRequest,
+    InboundUnit,
+    NumberAllocator,
+    Reason,
+    UnitAnswer,
+)
+from connectors.core.push import DocumentIdentity, OutboundDocument, OutboundMessage, Receipt
+from connectors.core.transport import HttpDestination
 from connectors.cxml_platform.config import CredentialConfig, CxmlPlatformConfig
 from connectors.cxml_platform.delivery import read_receipt
+from connectors.cxml_platform.ingress import (
+    CONTENT_TYPE,
+    http_status,
+    order_document,
+    single_batch,
+)
 from connectors.formats.cxml import (
     Credential,
     CxmlDocument,
     CxmlStatus,
+    DtdValidator,
     OutboundCredential,
     OutboundEnvelope,
     build_confirmation_request,
     build_invoice_detail_request,
     build_response,
     build_ship_notice_request,
+    mask_shared_secrets,
     new_payload_id,
     parse_cxml,
     read_order_request,
 )
-from schemas import Invoice, OrderConfirmation, PurchaseOrder, ShipNotice
+from schemas import PurchaseOrder
 
-OutboundDocument = OrderConfirmation | ShipNotice | Invoice
-"""The canonical documents a cXML platform receives from us."""
+__all__ = ["OUTBOUND_KINDS", "CxmlPlatformConnector", "OutboundDocument", "OutboundIdentity"]
 
 OUTBOUND_KINDS: Mapping[str, str] = {
     "order_confirmation": "ConfirmationRequest",
@@ -43,7 +73,6 @@ OUTBOUND_KINDS: Mapping[str, str] = {
 }
 """cXML request kind of each outbound canonical document type."""
 
-CONTENT_TYPE = "text/xml; charset=utf-8"
 USER_AGENT = "B2Connect procurement gateway"
 
 
@@ -64,15 +93,97 @@ class OutboundIdentity:
     shared_secret: str = field(repr=False)
 
 
+@functools.cache
+def _dtd_validator(directory: Path) -> DtdValidator:
+    """One validator per DTD directory, shared by every partner (it caches parsed DTDs)."""
+    return DtdValidator(directory)
+
+
 class CxmlPlatformConnector:
-    """A stateless connector for one buyer on a cXML procurement platform."""
+    """A stateless connector for one buyer on a cXML procurement platform.
+
+    INBOUND: one body is one document (an OrderRequest), deduplicated by its payloadID and
+    answered with a cXML Response. PUSH: confirmations, ship notices and invoices, each with a
+    payloadID fixed when it is queued, POSTed to the platform's endpoint for its kind.
+    """
 
     spec: ClassVar[ConnectorSpec]
     config_model: ClassVar[type[CxmlPlatformConfig]] = CxmlPlatformConfig
+    answers_business_problems: ClassVar[bool] = True
+    """A cXML Response can carry a 409: the buyer sees a conflicting change refused."""
 
     def __init__(self, config: CxmlPlatformConfig, context: ConnectorContext) -> None:
         self.config = config
         self.context = context
+
+    # -- INBOUND ----------------------------------------------------------------------------
+
+    def open(self, request: InboundRequest, *, tz: tzinfo) -> InboundBatch | InboundRefusal:
+        """Parse safely, authenticate (unless the channel did), read the OrderRequest."""
+        try:
+            document = self.decode(request.body, default_tz=tz)
+        except DocumentError as error:
+            return InboundRefusal(error)
+        if not request.trusted:
+            try:
+                self.authenticate(document)
+            except AuthenticityError as error:
+                return InboundRefusal(error, kind=document.kind, reference=document.payload_id)
+        item = order_document(document, tz=tz, kinds=self.spec.inbound_documents)
+        if isinstance(item.content, PurchaseOrder):
+            item = InboundDocument(
+                kind=item.kind,
+                reference=item.reference,
+                position=item.position,
+                content=self.adjust_order(item.content, document),
+            )
+        return single_batch(document, item, self._dtd_note(document))
+
+    def acknowledge(
+        self,
+        unit: InboundUnit,
+        results: Sequence[DocumentResult],
+        *,
+        numbers: NumberAllocator,
+    ) -> UnitAnswer:
+        """The cXML Response for the body's one document."""
+        del unit, numbers  # cXML answers carry a fresh payloadID, not a counter
+        status = answer_status(results[0])
+        return UnitAnswer(self.answer(status), "Response", status.code, CONTENT_TYPE)
+
+    def reply(self, answers: Sequence[UnitAnswer]) -> InboundReply:
+        """The one Response, with the HTTP status mirroring its cXML status class."""
+        (answer,) = answers
+        return InboundReply(
+            http_status(CxmlStatus.of(answer.status_code)), answer.body, CONTENT_TYPE
+        )
+
+    def reread(self, body: bytes, position: Mapping[str, str], *, tz: tzinfo) -> InboundDocument:
+        """The stored body's document again (its SharedSecret is masked; it is not checked)."""
+        del position  # the body is the document
+        document = self.decode(body, default_tz=tz)
+        item = order_document(document, tz=tz, kinds=self.spec.inbound_documents)
+        if item.problem is not None:
+            raise DocumentError(item.problem.message)
+        assert isinstance(item.content, PurchaseOrder)
+        return InboundDocument(
+            kind=item.kind,
+            reference=item.reference,
+            position=item.position,
+            content=self.adjust_order(item.content, document),
+        )
+
+    def _dtd_note(self, document: CxmlDocument) -> str | None:
+        """A note on DTD deviations, when a DTD directory is configured (read tolerantly)."""
+        if self.context.schema_dir is None:
+            return None
+        problems = _dtd_validator(self.context.schema_dir).validate(document.root)
+        if not problems:
+            return None
+        return (
+            f"not valid against the cXML DTD ({len(problems)} problem(s)), read tolerantly; "
+            f"first: {problems[0]}"
+        )
 
     def decode(self, body: bytes, *, default_tz: tzinfo) -> CxmlDocument:
         """Parse inbound bytes safely; `DocumentError` subclasses say what is wrong."""
@@ -144,6 +255,15 @@ class CxmlPlatformConnector:
             raise ConfigError(msg)
         return str(url)
 
+    def destination(self, kind: str) -> HttpDestination:
+        """The platform's endpoint for `kind`, as a destination."""
+        return HttpDestination(self.endpoint(kind))
+
+    def identify(self, kind: str, *, numbers: NumberAllocator, now: datetime) -> DocumentIdentity:
+        """A fresh payloadID; cXML acknowledges synchronously, so there is no ack key."""
+        del kind, numbers
+        return DocumentIdentity(new_payload_id(now, self.context.hostname))
+
     def identity_for(self, kind: str) -> OutboundIdentity:
         """The credentials we send `kind` with: invoices use the invoicing set when there is one."""
         config = self.config
@@ -196,7 +316,18 @@ class CxmlPlatformConnector:
             deployment_mode=self.config.deployment_mode,
         )
         body = _BUILDERS[kind](document, envelope)
-        return OutboundMessage(kind=kind, url=url, body=body, content_type=CONTENT_TYPE)
+        if self.context.schema_dir is not None:
+            problems = _dtd_validator(self.context.schema_dir).validate(body)
+            if problems:
+                msg = f"rendered {kind} is not valid against its DTD: {problems[0]}"
+                raise PermanentError(msg)
+        return OutboundMessage(
+            kind=kind,
+            destination=HttpDestination(url),
+            body=body,
+            content_type=CONTENT_TYPE,
+            log_body=mask_shared_secrets(body),
+        )
 
     def adjust_outbound(self, document: OutboundDocument) -> OutboundDocument:
         """Platform-specific touch-ups before rendering; the shared behaviour changes nothing."""
@@ -216,6 +347,22 @@ class CxmlPlatformConnector:
             identity_ok = credential.matches(self.config.sender.domain, self.config.sender.identity)
             authentic |= secret_ok and identity_ok
         return authentic
+
+
+def answer_status(result: DocumentResult) -> CxmlStatus:
+    """The cXML status telling the sender what became of its document."""
+    message = result.message or ""
+    if result.disposition is Disposition.STORED:
+        return CxmlStatus.ok()
+    if result.disposition is Disposition.HELD:
+        if result.reason is Reason.SEQUENCE:
+            return CxmlStatus.conflict(message)
+        return CxmlStatus.accepted(f"accepted and held for review: {message}")
+    if result.reason in {Reason.UNSUPPORTED, Reason.NOT_ENABLED}:
+        return CxmlStatus.not_acceptable(message)
+    if result.reason is Reason.CONFLICT:
+        return CxmlStatus.conflict(message)
+    return CxmlStatus.bad_request(message)
 
 
 def _any_matches(credentials: tuple[Credential, ...], expected: CredentialConfig) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from connectors.core.contract import Capability, ConnectorSpec
-from connectors.cxml_platform import CxmlPlatformConnector
+from connectors.cxml_platform import CXML_INGRESS, CxmlPlatformConnector
 
 
 class JaggaerConnector(CxmlPlatformConnector):
@@ -23,4 +23,5 @@ class JaggaerConnector(CxmlPlatformConnector):
         outbound_documents=frozenset(
             {"ConfirmationRequest", "ShipNoticeRequest", "InvoiceDetailRequest"}
         ),
+        ingress=CXML_INGRESS,
     )

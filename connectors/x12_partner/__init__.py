@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from connectors.x12_partner.connector import (
-    FILE_DROP_URL,
-    X12PartnerConfig,
-    X12PartnerConnector,
-)
+from connectors.x12_partner.connector import X12PartnerConfig, X12PartnerConnector
+from connectors.x12_partner.ingress import X12_INGRESS
 
-__all__ = ["FILE_DROP_URL", "X12PartnerConfig", "X12PartnerConnector"]
+__all__ = ["X12_INGRESS", "X12PartnerConfig", "X12PartnerConnector"]

@@ -10,52 +10,93 @@ from __future__ import annotations
 import hmac
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
-from pathlib import Path
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, SecretStr, model_validator
+from pydantic import SecretStr
 
-from connectors.core.contract import (
-    Capability,
-    ConnectorContext,
-    ConnectorSpec,
-    OutboundMessage,
-    Receipt,
-)
+from connectors.core.contract import Capability, ConnectorContext, ConnectorSpec
 from connectors.core.errors import (
     AuthenticityError,
     AuthError,
     ConfigError,
+    DocumentError,
     RejectedByPartnerError,
     TransientError,
     UnsupportedDocumentError,
 )
+from connectors.core.inbound import (
+    AcknowledgedDocument,
+    AckStatus,
+    Disposition,
+    DocumentResult,
+    InboundBatch,
+    InboundDocument,
+    InboundRefusal,
+    InboundReply,
+    InboundRequest,
+    InboundUnit,
+    NumberAllocator,
+    PartnerAcknowledgement,
+    Reason,
+    UnitAnswer,
+)
+from connectors.core.push import DocumentIdentity, OutboundDocument, OutboundMessage, Receipt
+from connectors.core.transport import (
+    Destination,
+    FileDropLocation,
+    PartnerTransportConfig,
+    SftpDropConfig,
+)
 from connectors.formats.x12 import (
+    AckCode,
     ControlNumbers,
     GroupAck,
+    GroupEnd,
     InterchangeAck,
     InterchangeEnd,
+    InterchangeFailure,
     InterchangeHeader,
     OutboundInterchange,
+    SetAck,
     TransactionSet,
     X12Error,
     X12Event,
     X12PartnerSettings,
+    X12SyntaxError,
+    X12UnsupportedError,
     build_997,
     build_999,
     build_document,
     build_ta1,
+    count_ack_groups,
     read_850,
     read_acknowledgment,
     read_x12,
 )
-from schemas import Invoice, OrderConfirmation, PurchaseOrder, ShipNotice
+from connectors.x12_partner.ingress import (
+    CONTENT_TYPE,
+    IDEMPOTENCY_SCOPE,
+    UNKNOWN_PARTNER,
+    X12_INGRESS,
+    order_document,
+    set_document,
+    set_problem,
+)
+from schemas import PurchaseOrder
 
-OutboundDocument = OrderConfirmation | ShipNotice | Invoice
+__all__ = [
+    "CONTENT_TYPE",
+    "OUTBOUND_SETS",
+    "SftpDropConfig",
+    "X12PartnerConfig",
+    "X12PartnerConnector",
+    "control_numbers_of",
+]
 
 
-class X12PartnerConfig(X12PartnerSettings):
-    """The partner's X12 settings plus how it authenticates and wants its acknowledgements."""
+class X12PartnerConfig(X12PartnerSettings, PartnerTransportConfig):
+    """The partner's X12 settings, how it authenticates and wants its acknowledgements, and
+    where our documents go (`endpoints`, `file_drop` or `sftp`, `outbound_token`)."""
 
     acknowledgment: Literal["997", "999", "none"] = "997"
     """Functional acknowledgement we answer with: 997, 999 (5010 partners who ask), or none."""
@@ -63,57 +104,30 @@ class X12PartnerConfig(X12PartnerSettings):
     """Interchange acknowledgement: when the partner sets ISA14=1 (`requested`), always, never."""
     api_token: SecretStr
     """The bearer token the partner presents on `POST /edi/x12/{partner}`; never logged."""
-    endpoints: dict[str, HttpUrl | Literal["file_drop"]] = Field(default_factory=dict)
-    """Where our documents go, by transaction set (`855`, `856`, `810`): an HTTP(S) URL, or
-    `file_drop` for the `outbound/` folder of `file_drop`."""
-    sftp: SftpDropConfig | None = None
-    """The partner's SFTP server as its file drop (instead of a local `file_drop` folder)."""
-    sftp_password: SecretStr | None = None
-    """Password of the SFTP account; never logged."""
-    file_drop: Path | None = None
-    """Root of the partner's file drop (`inbound/`, `outbound/`, `archive/`, `error/`): files
-    it puts in `inbound/` are picked up by the `poll-file-drops` job, our 997s and documents for
-    `file_drop` endpoints are written to `outbound/`."""
-    outbound_token: SecretStr | None = None
-    """Bearer token we present to the partner's endpoints, when it wants one."""
-
-    @model_validator(mode="after")
-    def _one_file_drop(self) -> X12PartnerConfig:
-        if self.sftp is not None and self.file_drop is not None:
-            msg = "a partner has one file drop: set file_drop (a folder) or sftp, not both"
-            raise ValueError(msg)
-        if (self.sftp is None) != (self.sftp_password is None):
-            msg = "sftp and secrets.sftp_password go together"
-            raise ValueError(msg)
-        return self
-
-
-class SftpDropConfig(BaseModel):
-    """An SFTP account whose folder is the partner's file drop."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    host: str
-    port: int = 22
-    username: str
-    host_key_sha256: str
-    """The server's host key fingerprint, `SHA256:...` as `ssh-keygen -lf` prints it (pinned)."""
-    root: str = "."
-    """The drop's folder on the server."""
 
 
 class X12PartnerConnector:
-    """A stateless connector for one X12 trading partner."""
+    """A stateless connector for one X12 trading partner.
+
+    INBOUND: a body holds interchanges (units, deduplicated by ISA05-08 and ISA13), each holding
+    transaction sets (documents: 850 orders, 997/999 about our documents); every readable
+    interchange is answered with a 997/999 (and TA1) numbered from the core's counters. A set
+    that cannot be read is rejected in the 997 while the good ones are stored. PUSH: 855, 856,
+    810 with ISA13/GS06/ST02 fixed when queued, over HTTP or into the partner's file drop.
+    """
 
     spec: ClassVar[ConnectorSpec] = ConnectorSpec(
         key="x12",
         display_name="ANSI X12 trading partner",
         protocol="x12",
         capabilities=frozenset({Capability.INBOUND, Capability.PUSH}),
-        inbound_documents=frozenset({"850"}),
+        inbound_documents=frozenset({"850", "997", "999"}),
         outbound_documents=frozenset({"855", "856", "810"}),
+        ingress=X12_INGRESS,
     )
     config_model: ClassVar[type[X12PartnerConfig]] = X12PartnerConfig
+    answers_business_problems: ClassVar[bool] = False
+    """A 997 acknowledges syntax: business problems are accepted and held for a person."""
 
     def __init__(self, config: X12PartnerConfig, context: ConnectorContext) -> None:
         self.config = config
@@ -146,7 +160,7 @@ class X12PartnerConnector:
         """A TA1 on its own, for an interchange without groups to acknowledge."""
         return build_ta1(end, numbers=numbers, now=now)
 
-    def acknowledge(
+    def build_acknowledgement(
         self,
         header: InterchangeHeader,
         acks: Sequence[GroupAck],
@@ -161,10 +175,201 @@ class X12PartnerConnector:
         build = build_999 if self.config.acknowledgment == "999" else build_997
         return build(header, acks, numbers=numbers, now=now, ta1=ta1)
 
-    # -- outbound ---------------------------------------------------------------------------
+    # -- INBOUND ----------------------------------------------------------------------------
 
-    needs_control_numbers: ClassVar[bool] = True
-    """The core allocates ISA13/GS06/ST02 when it queues a document (retries resend them)."""
+    def open(self, request: InboundRequest, *, tz: tzinfo) -> InboundBatch | InboundRefusal:
+        """Check the token (unless a file drop brought the body), read every interchange."""
+        if not request.trusted:
+            try:
+                self.authenticate(request.bearer_token())
+            except AuthenticityError:
+                return InboundRefusal(AuthenticityError(UNKNOWN_PARTNER), kind="interchange")
+        try:
+            events = list(self.events(request.body))  # the body is in memory already
+        except X12Error as error:  # not X12 at all (or EBCDIC, UTF-16): nothing to answer
+            return InboundRefusal(error, authenticated=True, kind="interchange")
+        problems = [str(e.error) for e in events if isinstance(e, InterchangeFailure)]
+        units: list[InboundUnit] = []
+        current: list[X12Event] = []
+        for event in events:
+            if isinstance(event, InterchangeFailure):
+                continue
+            current.append(event)
+            if isinstance(event, InterchangeEnd):
+                problem = self._misaddressed(event)
+                if problem is None:
+                    units.append(self._unit(event, current, tz))
+                else:
+                    problems.append(problem)
+                current = []
+        if not units:
+            reason = problems[0] if problems else "no X12 interchange in the body"
+            return InboundRefusal(DocumentError(reason), authenticated=True, kind="interchange")
+        return InboundBatch(
+            kind="interchange",
+            reference=units[0].reference,
+            units=tuple(units),
+            problems=tuple(problems),
+        )
+
+    def _unit(self, end: InterchangeEnd, events: list[X12Event], tz: tzinfo) -> InboundUnit:
+        documents = tuple(
+            self._document(event, tz) for event in events if isinstance(event, TransactionSet)
+        )
+        key = end.header.key
+        idempotency_key = ":".join(
+            (
+                key.sender_qualifier,
+                key.sender_id,
+                key.receiver_qualifier,
+                key.receiver_id,
+                key.control_number,
+            )
+        )
+        return InboundUnit(
+            idempotency_scope=IDEMPOTENCY_SCOPE,
+            idempotency_key=idempotency_key,
+            reference=end.header.control_number,
+            documents=documents,
+            state=events,
+        )
+
+    def _document(self, transaction_set: TransactionSet, tz: tzinfo) -> InboundDocument:
+        set_id = transaction_set.set_id
+        if set_id in ACK_SETS:
+            return self._acknowledgement(transaction_set)
+        if set_id != "850":
+            error = X12UnsupportedError(
+                f"transaction set {set_id} is not supported from this partner",
+                position=transaction_set.position(0),
+                set_code="1",
+            )
+            return set_problem(transaction_set, Reason.UNSUPPORTED, error)
+        return order_document(transaction_set, self.config.inbound, tz=tz)
+
+    @staticmethod
+    def _acknowledgement(transaction_set: TransactionSet) -> InboundDocument:
+        """The partner's 997/999 about our documents, as acknowledged ack keys."""
+        if not transaction_set.ack.accepted:
+            codes = ", ".join(transaction_set.ack.codes) or "syntax errors"
+            message = f"the acknowledgement has syntax errors ({codes})"
+            return set_problem(transaction_set, Reason.MALFORMED, None, message)
+        try:
+            group = read_acknowledgment(transaction_set)
+        except X12Error as error:
+            return set_problem(transaction_set, Reason.MALFORMED, error, f"unreadable: {error}")
+        documents = tuple(
+            AcknowledgedDocument(
+                ack_key=ack_key(group.control_number, result.control_number),
+                status=_ACK_STATES.get(result.status, AckStatus.REJECTED),
+                description=(
+                    f"{result.set_id} GS06 {group.control_number} ST02 {result.control_number}"
+                    + (f" ({', '.join(result.codes)})" if result.codes else "")
+                ),
+            )
+            for result in group.sets
+        )
+        return set_document(transaction_set, content=PartnerAcknowledgement(documents))
+
+    def _misaddressed(self, end: InterchangeEnd) -> str | None:
+        """Why an interchange is not from this partner to us (ISA06/ISA08), or None."""
+        header, config = end.header, self.config
+        if (header.sender_id, header.receiver_id) == (config.partner_id, config.our_id):
+            return None
+        return (
+            f"interchange {header.control_number} is from {header.sender_id!r} to "
+            f"{header.receiver_id!r}; this partner sends as {config.partner_id!r} to "
+            f"{config.our_id!r} (ISA06/ISA08); not processed"
+        )
+
+    def acknowledge(
+        self,
+        unit: InboundUnit,
+        results: Sequence[DocumentResult],
+        *,
+        numbers: NumberAllocator,
+    ) -> UnitAnswer | None:
+        """The 997/999 (and TA1) of one interchange, numbered from the core's counters.
+
+        Sets refused by the core or unreadable are rejected (AK5 R with their codes); stored,
+        held and duplicate sets are accepted: a 997 acknowledges syntax, not business.
+        Acknowledgements (FA groups) are never acknowledged themselves.
+        """
+        events = unit.state
+        assert isinstance(events, list)
+        verdicts = {id(r.document.state): r for r in results}
+        set_acks: list[SetAck] = []
+        group_acks: list[GroupAck] = []
+        end: InterchangeEnd | None = None
+        for event in events:
+            if isinstance(event, TransactionSet):
+                result = verdicts.get(id(event))
+                set_acks.append(event.ack if result is None else _set_ack(event, result))
+            elif isinstance(event, GroupEnd):
+                if event.group.functional_id != "FA":
+                    group_acks.append(event.acknowledge(set_acks))
+                set_acks = []
+            elif isinstance(event, InterchangeEnd):
+                end = event
+        assert end is not None
+        return self._answer(end, group_acks, numbers)
+
+    def _answer(
+        self, end: InterchangeEnd, acks: list[GroupAck], numbers: NumberAllocator
+    ) -> UnitAnswer | None:
+        now = self.context.clock()
+        header = end.header
+        ta1 = end.acknowledge() if self.wants_ta1(header) else None
+        reply = None
+        if acks and self.config.acknowledgment != "none":
+            reply = self.build_acknowledgement(
+                header, acks, numbers=_numbers(numbers, acks), now=now, ta1=ta1
+            )
+        elif ta1 is not None:
+            reply = self.acknowledge_interchange(end, numbers=_numbers(numbers, []), now=now)
+        if reply is None:
+            return None
+        kind = self.config.acknowledgment if acks else "TA1"
+        return UnitAnswer(reply.data, kind, 200, CONTENT_TYPE, reply.interchange_control_number)
+
+    def reply(self, answers: Sequence[UnitAnswer]) -> InboundReply:
+        """Every acknowledgement interchange in one body; 202 without a body when none."""
+        body = b"".join(answer.body for answer in answers)
+        if not body:
+            return InboundReply(202)
+        return InboundReply(200, body, CONTENT_TYPE)
+
+    def reread(self, body: bytes, position: Mapping[str, str], *, tz: tzinfo) -> InboundDocument:
+        """The set at `position` (ISA13, GS06, ST02) of a stored body, read again."""
+        wanted = (position.get("interchange"), position.get("group"), position.get("set"))
+        for event in self.events(body):
+            if (
+                isinstance(event, TransactionSet)
+                and (
+                    event.interchange.control_number,
+                    event.group.control_number,
+                    event.control_number,
+                )
+                == wanted
+            ):
+                document = self._document(event, tz)
+                if document.problem is not None:
+                    raise DocumentError(document.problem.message)
+                return document
+        msg = f"the stored interchange has no set {'/'.join(map(str, wanted))} (ISA13/GS06/ST02)"
+        raise DocumentError(msg)
+
+    # -- file drop --------------------------------------------------------------------------
+
+    def file_drop(self) -> FileDropLocation | None:
+        """The partner's drop (a folder or an SFTP account), when the profile names one."""
+        return self.config.file_drop_location()
+
+    def answer_file_name(self, document_id: str) -> str:
+        """Our acknowledgements of one inbound file go to `outbound/` under this name."""
+        return f"997_{document_id}.edi"
+
+    # -- PUSH -------------------------------------------------------------------------------
 
     def outbound_kind(self, document_type: str) -> str:
         """The transaction set that carries a canonical document type to this partner."""
@@ -174,18 +379,21 @@ class X12PartnerConnector:
             raise UnsupportedDocumentError(msg)
         return kind
 
-    def endpoint(self, kind: str) -> str:
-        """Where the partner takes `kind` (`file-drop:outbound` for its file drop)."""
-        url = self.config.endpoints.get(kind)
-        if url is None:
-            msg = f"no endpoint configured for {kind} (connector_config.endpoints.{kind})"
-            raise ConfigError(msg)
-        if url == "file_drop":
-            if self.config.file_drop is None and self.config.sftp is None:
-                msg = f"{kind} goes to the file drop, but connector_config.file_drop is not set"
-                raise ConfigError(msg)
-            return FILE_DROP_URL
-        return str(url)
+    def destination(self, kind: str, *, payload_id: str = "") -> Destination:
+        """Where `kind` goes: the partner's URL, or its file drop (`<kind>_<numbers>.edi`)."""
+        name = f"{kind}_{payload_id.replace('/', '-')}.edi"
+        return self.config.destination(kind, file_name=name)
+
+    def identify(self, kind: str, *, numbers: NumberAllocator, now: datetime) -> DocumentIdentity:
+        """ISA13/GS06/ST02 from the partner's counters; its 997 will name GS06/ST02."""
+        del kind, now
+        interchange = numbers.allocate("interchange")
+        group = numbers.allocate("group")
+        transaction_set = numbers.allocate("set")
+        return DocumentIdentity(
+            payload_id=f"{interchange}/{group}/{transaction_set}",
+            ack_key=ack_key(str(group), str(transaction_set)),
+        )
 
     def render(
         self, document: OutboundDocument, *, payload_id: str, timestamp: datetime
@@ -200,15 +408,11 @@ class X12PartnerConnector:
         interchange = build_document(
             document, self.config, numbers=numbers, now=timestamp, tz=timestamp.tzinfo or UTC
         )
-        headers = {}
-        if self.config.outbound_token is not None:
-            headers["Authorization"] = f"Bearer {self.config.outbound_token.get_secret_value()}"
         return OutboundMessage(
             kind=kind,
-            url=self.endpoint(kind),
+            destination=self.destination(kind, payload_id=payload_id),
             body=interchange.data,
             content_type=CONTENT_TYPE,
-            headers=headers,
         )
 
     def read_receipt(self, http_status: int, body: bytes, headers: Mapping[str, str]) -> Receipt:
@@ -236,16 +440,54 @@ class X12PartnerConnector:
         return Receipt(status_code=http_status, text=text)
 
 
+ACK_SETS = frozenset({"997", "999"})
+_ACK_STATES = {
+    AckCode.ACCEPTED: AckStatus.ACCEPTED,
+    AckCode.ACCEPTED_WITH_ERRORS: AckStatus.ACCEPTED_WITH_ERRORS,
+    AckCode.PARTIALLY_ACCEPTED: AckStatus.ACCEPTED_WITH_ERRORS,
+}
+
+
+def ack_key(group: str, transaction_set: str) -> str:
+    """What a 997 names one of our sets by: GS06/ST02 as integers (`0002` is 2)."""
+    return f"{_number(group)}/{_number(transaction_set)}"
+
+
+def _number(control_number: str) -> int:
+    return int(control_number) if control_number.isdigit() else 0
+
+
+def _set_ack(transaction_set: TransactionSet, result: DocumentResult) -> SetAck:
+    """The AK5 of one set given the core's verdict."""
+    ack = transaction_set.ack
+    if result.disposition is not Disposition.REFUSED:
+        return ack
+    problem = result.document.problem
+    if problem is not None and isinstance(problem.detail, X12Error):
+        return ack.for_error(problem.detail)
+    if problem is not None:  # syntax errors already in the set's own ack
+        return ack
+    position = transaction_set.position(0)
+    message = result.message or "refused"
+    if result.reason in {Reason.NOT_ENABLED, Reason.UNSUPPORTED}:
+        return ack.for_error(X12UnsupportedError(message, position=position, set_code="1"))
+    return ack.for_error(X12SyntaxError(message, position=position, set_code="5"))
+
+
+def _numbers(numbers: NumberAllocator, acks: list[GroupAck]) -> ControlNumbers:
+    """ISA13, the first GS06 and the first ST02 of an acknowledgement interchange."""
+    interchange = numbers.allocate("interchange")
+    group = numbers.allocate("group", max(1, count_ack_groups(acks)))
+    first_set = numbers.allocate("set", max(1, len(acks)))
+    return ControlNumbers(interchange=interchange, group=group, transaction_set=first_set)
+
+
 OUTBOUND_SETS: dict[str, str] = {
     "order_confirmation": "855",
     "ship_notice": "856",
     "invoice": "810",
 }
 """Transaction set of each outbound canonical document type."""
-
-CONTENT_TYPE = "application/edi-x12"
-FILE_DROP_URL = "file-drop:outbound"
-"""The endpoint of documents written to the partner's file drop instead of POSTed."""
 
 
 def control_numbers_of(payload_id: str) -> ControlNumbers:

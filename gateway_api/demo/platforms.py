@@ -51,12 +51,10 @@ def platform_credentials(config: CxmlPlatformConfig) -> PlatformCredentials:
     return PlatformCredentials(purchase_orders=purchase_orders, invoicing=invoicing)
 
 
-def fake_platform_for(
-    partner: Partner[CxmlPlatformConnector], *, dtd_dir: Path | None, **options: Any
-) -> FakePlatform:
+def fake_platform_for(partner: Partner, *, dtd_dir: Path | None, **options: Any) -> FakePlatform:
     """A fake of the partner's platform that knows the supplier as the profile describes it."""
     flavour = FLAVOURS.get(partner.profile.connector)
-    if flavour is None:
+    if flavour is None or not isinstance(partner.connector, CxmlPlatformConnector):
         msg = f"no fake platform for connector {partner.profile.connector!r}"
         raise ValueError(msg)
     config = partner.connector.config

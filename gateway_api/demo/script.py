@@ -25,6 +25,7 @@ from typing import Any
 import httpx
 
 from connectors.core import ConnectorContext
+from connectors.cxml_platform import CxmlPlatformConnector
 from connectors.formats.x12 import (
     ControlNumbers,
     OutboundGroup,
@@ -45,7 +46,6 @@ from gateway_api.services.partners import PartnerDirectory
 from gateway_api.settings import Settings
 from gateway_api.store.engine import build_engine
 from gateway_api.store.migrate import upgrade
-from gateway_api.store.unit_of_work import UnitOfWork
 from mappings.engine import MappingStore, default_mappings_root
 
 DEMO_PARTNERS = ("coupa-demo", "ariba-demo", "jaggaer-demo")
@@ -147,8 +147,9 @@ def _platforms(
     with ExitStack() as stack:
         platforms: dict[str, FakePlatform] = {}
         for key in DEMO_PARTNERS:
-            partner = directory.cxml(key)
+            partner = directory.get(key)
             assert partner is not None
+            assert isinstance(partner.connector, CxmlPlatformConnector)
             platform = fake_platform_for(partner, dtd_dir=dtd_dir, clock=clock)
             base = stack.enter_context(platform.serve())
             point_profile_at(mappings, key, platform.endpoint_urls(base))
@@ -298,8 +299,9 @@ def _place_order(
     key: str,
     order_id: str,
 ) -> str:
-    partner = runtime.directory.cxml(key)
+    partner = runtime.directory.get(key)
     assert partner is not None
+    assert isinstance(partner.connector, CxmlPlatformConnector)
     buyer = FakeProcurementPlatform(TradingPartners.from_config(partner.connector.config), base_url)
     ariba = key == "ariba-demo"
     prefix = {"coupa-demo": "CP-", "ariba-demo": "AR-PN-", "jaggaer-demo": "JG-"}[key]
@@ -350,7 +352,7 @@ def _write_documents(runtime: Runtime, out_dir: Path) -> int:
     """Every logged document, oldest first, as `NNN-<direction>-<partner>-<kind>.<ext>`."""
     documents_dir = out_dir / "documents"
     documents_dir.mkdir(exist_ok=True)
-    with UnitOfWork(runtime.engine) as uow:
+    with runtime.uow() as uow:
         listed = uow.documents.query(limit=100_000)
         # Oldest first, each answer right after the document it answers.
         when = {d.id: d.created_at for d in listed}

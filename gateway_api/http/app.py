@@ -12,23 +12,25 @@ from fastapi import FastAPI
 
 from gateway_api.http.problems import install_problem_handlers
 from gateway_api.http.routes import (
-    cxml,
     dead_letters,
     documents,
-    edi,
     fulfilment,
     health,
     orders,
+    partners,
 )
+from gateway_api.http.routes.ingress import ingress_router
 from gateway_api.runtime import Runtime, build_runtime
+from gateway_api.services.partners import registered_ingresses
 from gateway_api.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 
 DESCRIPTION = """\
-B2Connect receives purchase orders from procurement platforms (cXML: Coupa, SAP Ariba, JAGGAER),
-stores each exactly once (canonical and raw), answers in the sender's protocol, and lets
-integration engineers see every document and replay what was held.
+B2Connect receives purchase orders from procurement platforms and trading partners (each
+protocol's endpoint is declared by its connector), stores each exactly once (canonical and raw),
+answers in the sender's protocol, and lets integration engineers see every document and replay
+what was held.
 """
 
 
@@ -59,6 +61,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     )
     app.state.runtime = runtime
     install_problem_handlers(app)
-    for module in (cxml, edi, orders, fulfilment, documents, dead_letters, health):
+    app.include_router(ingress_router(registered_ingresses()))
+    for module in (orders, fulfilment, documents, dead_letters, partners, health):
         app.include_router(module.router)
     return app

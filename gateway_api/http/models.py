@@ -11,8 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 from gateway_api.services.dead_letters import ReplayResult
 from gateway_api.services.queries import OrderDetail
-from gateway_api.store.records import DeadLetterRecord, DocumentRecord
-from gateway_api.store.repositories import OrderSummary
+from gateway_api.store.records import DeadLetterRecord, DocumentRecord, OrderSummary
 from schemas import Amount, MappingReference, PurchaseOrder
 
 

@@ -1,15 +1,16 @@
-"""Turning bytes into document-log records: hashing, secret masking, audit truncation.
+"""Turning bytes into document-log records: hashing, redaction, audit truncation.
 
-The log keeps what partners sent byte for byte, with one exception: the value of every cXML
-`<SharedSecret>` is replaced by `***` before storage, because a database of raw documents must
-not become a database of partner passwords. `sha256` is taken over the bytes as received, so
-the stored copy can still be tied to what arrived on the wire.
+The log keeps what partners sent byte for byte, with one exception: secrets a document carries
+(a cXML SharedSecret, say) are masked before storage, because a database of raw documents must not
+become a database of partner passwords. Which parts are secret is the protocol's business: the
+caller passes the connector's redacted copy (`Ingress.redact`, `OutboundMessage.log_body`).
+`sha256` is taken over the bytes as received, so the stored copy can still be tied to what
+arrived on the wire.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from datetime import datetime
 from uuid import UUID, uuid4
 
@@ -18,16 +19,6 @@ from gateway_api.store.records import DocumentOutcome, DocumentRecord
 AUDIT_BODY_LIMIT = 64 * 1024
 """Bytes kept of a document whose sender was not authenticated (enough to diagnose, too little
 to let strangers fill the database)."""
-
-_SHARED_SECRET = re.compile(rb"(<SharedSecret\b[^>]*>)(.*?)(</SharedSecret\s*>)", re.DOTALL)
-_CUT_SHARED_SECRET = re.compile(rb"(<SharedSecret\b[^>]*>)(?:(?!</SharedSecret).)*\Z", re.DOTALL)
-
-
-def mask_secrets(body: bytes) -> bytes:
-    """`body` with every SharedSecret value replaced by `***`, also one cut off at the end."""
-    if b"SharedSecret" not in body:
-        return body
-    return _CUT_SHARED_SECRET.sub(rb"\1***", _SHARED_SECRET.sub(rb"\1***\3", body))
 
 
 def inbound_record(
@@ -48,14 +39,16 @@ def inbound_record(
     declared_size: int | None = None,
     document_id: UUID | None = None,
     in_reply_to: UUID | None = None,
+    redacted: bytes | None = None,
 ) -> DocumentRecord:
     """A log record of a document someone sent us (`in_reply_to`: the document of ours it
     answers, for a partner's answer to what we sent).
 
-    Unauthenticated bodies are cut to `AUDIT_BODY_LIMIT`; `declared_size` records the full size
-    of a body we refused to read completely.
+    `redacted` is the body with its secrets masked (the body itself when None). Unauthenticated
+    bodies are cut to `AUDIT_BODY_LIMIT`; `declared_size` records the full size of a body we
+    refused to read completely.
     """
-    stored = mask_secrets(body)
+    stored = body if redacted is None else redacted
     truncated = False
     if not authenticated and len(stored) > AUDIT_BODY_LIMIT:
         stored, truncated = stored[:AUDIT_BODY_LIMIT], True
@@ -97,8 +90,10 @@ def outbound_record(
     status_code: int | None = None,
     detail: str | None = None,
     document_id: UUID | None = None,
+    redacted: bytes | None = None,
 ) -> DocumentRecord:
-    """A log record of a document we sent (an answer or an outbound document), secrets masked."""
+    """A log record of a document we sent (an answer or an outbound document); `redacted` is
+    the body with its secrets masked, when it carries any."""
     return DocumentRecord(
         id=document_id or uuid4(),
         partner_key=partner_key,
@@ -114,7 +109,7 @@ def outbound_record(
         content_type=content_type,
         size=len(body),
         sha256=hashlib.sha256(body).hexdigest(),
-        body=mask_secrets(body),
+        body=body if redacted is None else redacted,
         body_truncated=False,
         remote_addr=None,
         created_at=at,

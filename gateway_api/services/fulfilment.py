@@ -14,11 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from sqlalchemy import Engine
-
 from connectors.core import Clock, ConfigError, UnsupportedDocumentError
-from connectors.formats.cxml import new_payload_id
-from connectors.x12_partner import X12PartnerConnector
+from connectors.core.push import DocumentIdentity
 from gateway_api.domain import Order
 from gateway_api.domain.fulfilment import (
     ConfirmCommand,
@@ -30,14 +27,15 @@ from gateway_api.domain.fulfilment import (
     IssuedDocument,
     ShipCommand,
 )
+from gateway_api.services.ingest import PartnerNumbers
 from gateway_api.services.partners import PartnerDirectory
+from gateway_api.store.ports import UnitOfWork, UnitOfWorkFactory
 from gateway_api.store.records import (
     FulfilmentRecord,
     FulfilmentStatus,
     OutboxRecord,
     OutboxStatus,
 )
-from gateway_api.store.unit_of_work import UnitOfWork
 from schemas import DOCUMENT_ADAPTER, ConfirmationOperation, Invoice, OrderConfirmation, ShipNotice
 
 logger = logging.getLogger(__name__)
@@ -71,12 +69,11 @@ class FulfilmentService:
     """The supplier's actions on orders."""
 
     def __init__(
-        self, engine: Engine, directory: PartnerDirectory, *, clock: Clock, hostname: str
+        self, uow: UnitOfWorkFactory, directory: PartnerDirectory, *, clock: Clock
     ) -> None:
-        self._engine = engine
+        self._uow = uow
         self._directory = directory
         self._clock = clock
-        self._hostname = hostname
 
     def confirm(self, order_uuid: UUID, command: ConfirmCommand) -> IssuedResult:
         """Accept, reject or detail the order."""
@@ -104,7 +101,7 @@ class FulfilmentService:
 
     def view(self, order_uuid: UUID) -> FulfilmentView:
         """The order's fulfilment state with the delivery state of every document."""
-        with UnitOfWork(self._engine) as uow:
+        with self._uow() as uow:
             found = uow.orders.get(order_uuid)
             if found is None:
                 raise OrderNotFoundError(str(order_uuid))
@@ -114,7 +111,7 @@ class FulfilmentService:
 
     def _issue(self, order_uuid: UUID, action: Action) -> IssuedResult:
         now = self._clock()
-        with UnitOfWork(self._engine) as uow:
+        with self._uow() as uow:
             order = uow.orders.lock(order_uuid)
             if order is None:
                 raise OrderNotFoundError(str(order_uuid))
@@ -132,7 +129,8 @@ class FulfilmentService:
                     f"is already used by another order of partner {order.partner_key!r}"
                 )
                 raise FulfilmentConflictError(msg)
-            payload_id = self._document_id(uow, order.partner_key, now)
+            identity = self._identity(uow, order.partner_key, kind, now)
+            payload_id = identity.payload_id
             document_json = issue.document.model_dump(mode="json")
             record = FulfilmentRecord(
                 id=uuid4(),
@@ -169,6 +167,7 @@ class FulfilmentService:
                 created_at=now,
                 updated_at=now,
                 delivered_at=None,
+                ack_key=identity.ack_key,
             )
             uow.outbox.add(outbox)
             uow.commit()
@@ -182,30 +181,28 @@ class FulfilmentService:
         )
         return IssuedResult(record, outbox)
 
-    def _document_id(self, uow: UnitOfWork, partner_key: str, now: datetime) -> str:
+    def _identity(
+        self, uow: UnitOfWork, partner_key: str, kind: str, now: datetime
+    ) -> DocumentIdentity:
         """The id the partner will see, fixed now so every retry sends the same document.
 
-        cXML: a fresh payloadID. X12: ISA13/GS06/ST02 from the partner's persisted counters,
-        allocated in this transaction (a rollback gives them back).
+        The connector mints it (a cXML payloadID; X12 ISA13/GS06/ST02 from the partner's
+        persisted counters, allocated in this transaction: a rollback gives them back).
         """
         partner = self._directory.get(partner_key)
-        if partner is not None and isinstance(partner.connector, X12PartnerConnector):
-            numbers = [
-                uow.control_numbers.allocate(partner_key, scope, at=now)[0]
-                for scope in ("interchange", "group", "set")
-            ]
-            return "/".join(str(n) for n in numbers)
-        return new_payload_id(now, self._hostname)
+        assert partner is not None  # checked by _outbound_kind
+        assert partner.push is not None
+        return partner.push.identify(kind, numbers=PartnerNumbers(uow, partner_key, now), now=now)
 
     def _outbound_kind(self, order: Order, issue: Issue) -> str:
         """The partner's kind for the document; refused when the partner does not take it."""
         partner = self._directory.get(order.partner_key)
-        if partner is None:
+        if partner is None or partner.push is None:
             msg = f"partner {order.partner_key!r} is not configured or not enabled"
             raise FulfilmentConflictError(msg)
         try:
-            kind = partner.connector.outbound_kind(issue.document.document_type)
-            partner.connector.endpoint(kind)
+            kind = partner.push.outbound_kind(issue.document.document_type)
+            partner.push.destination(kind)
         except (UnsupportedDocumentError, ConfigError) as error:
             msg = f"partner {partner.key!r} cannot receive it: {error}"
             raise FulfilmentConflictError(msg) from error

@@ -11,6 +11,7 @@ from typing import Protocol
 from gateway_api.runtime import Runtime
 from gateway_api.services.file_drops import FileDropReport, poll_file_drops
 from gateway_api.services.outbox_dispatch import DispatchReport
+from gateway_api.services.pulls import PullReport
 
 
 def dispatch_outbox(
@@ -27,9 +28,18 @@ def dispatch_outbox(
 def poll_partner_file_drops(
     runtime: Runtime, *, partner_key: str | None = None, max_documents: int | None = None
 ) -> FileDropReport:
-    """Pick up X12 files from the partners' file drops; see `file_drops.poll_file_drops`."""
+    """Pick up files from the partners' file drops; see `file_drops.poll_file_drops`."""
     del max_documents  # every complete file is taken; a drop is drained per run
-    return poll_file_drops(runtime.directory, runtime.x12_ingest, partner_key=partner_key)
+    return poll_file_drops(runtime.directory, runtime.ingest, partner_key=partner_key)
+
+
+def pull_orders(
+    runtime: Runtime, *, partner_key: str | None = None, max_documents: int | None = None
+) -> PullReport:
+    """Fetch new and changed orders from partners that do not push (Coupa REST); see
+    `pulls.PullService`."""
+    del max_documents  # a pull runs until the partner has nothing new
+    return runtime.pulls.run(partner_key=partner_key)
 
 
 class JobReport(Protocol):
@@ -52,5 +62,6 @@ class Job(Protocol):
 JOBS: dict[str, Job] = {
     "dispatch-outbox": dispatch_outbox,
     "poll-file-drops": poll_partner_file_drops,
+    "pull-orders": pull_orders,
 }
 """Jobs by the name `b2connect jobs run <name>` takes."""

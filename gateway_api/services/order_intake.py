@@ -13,7 +13,7 @@ from datetime import datetime
 from uuid import UUID, uuid4
 
 from gateway_api.domain import Order, OrderEvent
-from gateway_api.store.unit_of_work import UnitOfWork
+from gateway_api.store.ports import UnitOfWork
 from schemas import Direction, Envelope, MappingReference, PurchaseOrder
 
 

@@ -6,9 +6,10 @@ rendered while the current one is being sent):
 1. **Claim and render** (one transaction): due rows are leased (`FOR UPDATE SKIP LOCKED` on
    PostgreSQL), their attempt counted, each rendered by its partner's connector and the exact
    bytes logged (secrets masked) before anything leaves.
-2. **Send** (no transaction): over HTTPS, concurrently, with the outbox id as `Idempotency-Key`.
-   The payloadID and timestamp were fixed when the document was queued, so a retry is
-   byte-for-byte the same document and the partner can recognise it.
+2. **Send** (no transaction): through the transport the connector chose (HTTPS, or the partner's
+   file drop), concurrently, with the outbox id as `Idempotency-Key`. The payloadID and timestamp
+   were fixed when the document was queued, so a retry is byte-for-byte the same document and
+   the partner can recognise it.
 3. **Record** (one transaction): the answer's bytes, then delivered (2xx), rescheduled with
    backoff (5xx, 429, timeouts, connection errors) or dead-lettered (4xx, refused credentials,
    out of attempts) with the partner's status text.
@@ -21,30 +22,25 @@ new. No step holds a database transaction open across the network.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
-import httpx
-from sqlalchemy import Engine
-
 from connectors.core import (
     AuthError,
     Clock,
-    ConfigError,
     ConnectorError,
     RateLimitedError,
     TransientError,
 )
-from connectors.core.contract import OutboundMessage, Receipt
-from connectors.formats.cxml import DtdValidator
-from connectors.x12_partner import FILE_DROP_URL
+from connectors.core.push import OutboundMessage, Receipt
+from connectors.core.transport import TransportAnswer, Transports
 from gateway_api.services.document_log import inbound_record, outbound_record
-from gateway_api.services.file_drops import file_drop_of
-from gateway_api.services.partners import Partner, PartnerConnector, PartnerDirectory
+from gateway_api.services.partners import Partner, PartnerDirectory
 from gateway_api.services.retry_policy import RetryPolicy
+from gateway_api.store.ports import UnitOfWork, UnitOfWorkFactory
 from gateway_api.store.records import (
     DeadLetterRecord,
     DeadLetterStatus,
@@ -52,7 +48,6 @@ from gateway_api.store.records import (
     DocumentRecord,
     OutboxRecord,
 )
-from gateway_api.store.unit_of_work import UnitOfWork
 from schemas import DOCUMENT_ADAPTER, Invoice, OrderConfirmation, ShipNotice
 
 logger = logging.getLogger(__name__)
@@ -91,7 +86,7 @@ class DispatchReport:
 @dataclass(frozen=True)
 class _Prepared:
     record: OutboxRecord
-    partner: Partner[PartnerConnector] | None
+    partner: Partner | None
     message: OutboundMessage | None
     sent_document_id: UUID
     failure: ConnectorError | None = None
@@ -99,16 +94,9 @@ class _Prepared:
 
 
 @dataclass(frozen=True)
-class _Answer:
-    status: int
-    body: bytes = field(repr=False)
-    headers: dict[str, str]
-
-
-@dataclass(frozen=True)
 class _Outcome:
     prepared: _Prepared
-    answer: _Answer | None
+    answer: TransportAnswer | None
     receipt: Receipt | None
     error: ConnectorError | None
 
@@ -118,21 +106,19 @@ class OutboxDispatcher:
 
     def __init__(
         self,
-        engine: Engine,
+        uow: UnitOfWorkFactory,
         directory: PartnerDirectory,
         *,
         clock: Clock,
-        http: httpx.Client,
+        transports: Transports,
         policy: RetryPolicy | None = None,
-        dtd_validator: DtdValidator | None = None,
         senders: int = 8,
     ) -> None:
-        self._engine = engine
+        self._uow = uow
         self._directory = directory
         self._clock = clock
-        self._http = http
+        self._transports = transports
         self.policy = policy or RetryPolicy()
-        self._dtd_validator = dtd_validator
         self._senders = senders
 
     def run(
@@ -179,7 +165,7 @@ class OutboxDispatcher:
     ) -> list[_Prepared]:
         now = self._clock()
         lease = now + timedelta(seconds=self.policy.lease_seconds)
-        with UnitOfWork(self._engine) as uow:
+        with self._uow() as uow:
             claimed = uow.outbox.claim_due(
                 now=now,
                 lease_until=lease,
@@ -198,35 +184,27 @@ class OutboxDispatcher:
     def _prepare(self, record: OutboxRecord) -> _Prepared:
         partner = self._directory.get(record.partner_key)
         try:
-            if partner is None:
+            if partner is None or partner.push is None:
                 msg = f"partner {record.partner_key!r} is not configured or not enabled"
                 raise AuthError(msg)
             document = DOCUMENT_ADAPTER.validate_python(record.document)
             if not isinstance(document, OrderConfirmation | ShipNotice | Invoice):
                 msg = f"{record.document_type} is not a document we deliver"
                 raise ConnectorError(msg)
-            message = partner.connector.render(
+            message = partner.push.render(
                 document, payload_id=record.payload_id, timestamp=record.created_at
             )
-            if partner.connector.spec.protocol == "cxml":
-                self._check_dtd(message)
         except (ConnectorError, ValueError) as error:
             failure = error if isinstance(error, ConnectorError) else ConnectorError(str(error))
             return _Prepared(record, partner, None, uuid4(), failure=failure)
         return _Prepared(record, partner, message, uuid4())
 
-    def _check_dtd(self, message: OutboundMessage) -> None:
-        if self._dtd_validator is None:
-            return
-        problems = self._dtd_validator.validate(message.body)
-        if problems:
-            msg = f"rendered {message.kind} is not valid against its DTD: {problems[0]}"
-            raise ConnectorError(msg)
-
     def _sent_record(self, item: _Prepared, now: datetime) -> DocumentRecord:
         record, message = item.record, item.message
+        redacted = None
         if message is not None:
             body, content_type, kind = message.body, message.content_type, message.kind
+            redacted = message.log_body
             detail = f"attempt {record.attempts} to {message.url}"
         else:  # nothing to send: keep the canonical document, for the dead letter to point at
             body = DOCUMENT_ADAPTER.dump_json(DOCUMENT_ADAPTER.validate_python(record.document))
@@ -243,6 +221,7 @@ class OutboxDispatcher:
             correlation_id=record.correlation_id,
             detail=detail,
             document_id=item.sent_document_id,
+            redacted=redacted,
         )
 
     # -- 2. send ------------------------------------------------------------------------------
@@ -250,48 +229,23 @@ class OutboxDispatcher:
     def _send(self, item: _Prepared) -> _Outcome:
         if item.failure is not None or item.message is None or item.partner is None:
             return _Outcome(item, None, None, item.failure)
+        assert item.partner.push is not None
         message = item.message
-        if message.url == FILE_DROP_URL:
-            return self._drop(item, message)
         try:
-            response = self._http.post(
-                message.url,
-                content=message.body,
-                headers={
-                    **message.headers,
-                    "Content-Type": message.content_type,
-                    "Idempotency-Key": str(item.record.id),
-                },
+            answer = self._transports.deliver(
+                message.destination,
+                message.body,
+                content_type=message.content_type,
+                idempotency_key=str(item.record.id),
+                now=self._clock(),
             )
-        except httpx.TimeoutException as error:
-            return _Outcome(item, None, None, TransientError(f"timed out: {error!r}"))
-        except httpx.TransportError as error:
-            return _Outcome(item, None, None, TransientError(f"connection failed: {error!r}"))
-        answer = _Answer(response.status_code, response.content, dict(response.headers))
-        try:
-            receipt = item.partner.connector.read_receipt(
-                answer.status, answer.body, answer.headers
-            )
-        except ConnectorError as error:
-            return _Outcome(item, answer, None, error)
-        return _Outcome(item, answer, receipt, None)
-
-    def _drop(self, item: _Prepared, message: OutboundMessage) -> _Outcome:
-        """Write the document to the partner's file drop (a retry rewrites the same file)."""
-        assert item.partner is not None
-        drop = file_drop_of(item.partner)
-        if drop is None:
-            return _Outcome(item, None, None, ConfigError("the partner has no file drop"))
-        name = f"{message.kind}_{item.record.payload_id.replace('/', '-')}.edi"
-        try:
-            where = drop.deliver(name, message.body)
-        except OSError as error:
-            return _Outcome(item, None, None, TransientError(f"cannot write {name}: {error}"))
-        except ConnectorError as error:  # SFTP unreachable (transient) or refusing us (auth)
+        except ConnectorError as error:  # network or drop failures, classified
             return _Outcome(item, None, None, error)
-        finally:
-            drop.close()
-        return _Outcome(item, None, Receipt(status_code=200, text=f"written to {where}"), None)
+        try:
+            receipt = item.partner.push.read_receipt(answer.status, answer.body, answer.headers)
+        except ConnectorError as error:
+            return _Outcome(item, _logged(answer), None, error)
+        return _Outcome(item, _logged(answer), receipt, None)
 
     # -- 3. record ----------------------------------------------------------------------------
 
@@ -300,7 +254,7 @@ class OutboxDispatcher:
     ) -> None:
         now = self._clock()
         outcomes = list(outcomes)
-        with UnitOfWork(self._engine) as uow:
+        with self._uow() as uow:
             answers = [self._answer_record(o, now) for o in outcomes if o.answer is not None]
             uow.documents.add(*answers)
             delivered = [o.prepared.record.id for o in outcomes if o.receipt is not None]
@@ -355,7 +309,7 @@ class OutboxDispatcher:
             authenticated=True,
             correlation_id=record.correlation_id,
             detail=detail,
-            content_type=answer.headers.get("content-type"),
+            content_type=_header(answer.headers, "content-type"),
             in_reply_to=outcome.prepared.sent_document_id,
         )
 
@@ -380,4 +334,13 @@ class OutboxDispatcher:
 
 
 def _protocol(item: _Prepared) -> str:
-    return item.partner.connector.spec.protocol if item.partner is not None else "unknown"
+    return item.partner.protocol if item.partner is not None else "unknown"
+
+
+def _logged(answer: TransportAnswer) -> TransportAnswer | None:
+    """An answer worth logging: one that came back over the wire (a file drop returns none)."""
+    return answer if answer.body or answer.headers else None
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    return next((v for k, v in headers.items() if k.lower() == name), None)

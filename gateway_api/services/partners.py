@@ -1,49 +1,119 @@
-"""The partner directory: profiles from `mappings/` turned into configured, ready connectors.
+"""The partner directory: profiles from `mappings/` turned into configured connectors, live.
 
-Built once at start-up. Every problem (unknown connector, bad connector config, unresolvable or
-demo secret in production) is a `ConfigError` that stops the hub before it takes traffic.
+Each profile is built on its own: a profile that cannot be built (unknown connector, bad
+connector config, an unresolvable secret, a demo partner in production, plain HTTP endpoints in
+production) disables that partner with its reason - shown by `b2connect partners check`, in
+`/health` and as a start-up warning - while the others serve.
+
+Profiles load live: every lookup checks the profile file's stat fingerprint (the mapping store
+caches by it), so a changed profile is rebuilt on its next use and a new partner folder is
+served on its first request, in every worker process, without a restart.
+
+The core learns what a partner's connector can do from its declared capabilities, checked
+against the capability protocols; it never asks which protocol a connector speaks.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Generic, TypeVar, cast
+from enum import StrEnum
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from connectors.core import ConfigError, ConnectorContext, load_connector
-from connectors.cxml_platform import CxmlPlatformConnector
-from connectors.x12_partner import X12PartnerConnector
-from mappings.engine import MappingStore, PartnerMapping, PartnerProfile, parse_secret_reference
+from connectors.core import (
+    Capability,
+    ConfigError,
+    Connector,
+    ConnectorContext,
+    ConnectorError,
+    connector_keys,
+    load_connector,
+)
+from connectors.core.inbound import FileDropInbound, InboundConnector, Ingress
+from connectors.core.pull import PullConnector
+from connectors.core.push import PushConnector
+from connectors.core.transport import FileDropLocation, HttpDestination
+from mappings.engine import (
+    MappingConfigError,
+    MappingError,
+    MappingStore,
+    PartnerMapping,
+    PartnerProfile,
+    UnknownPartnerError,
+    parse_secret_reference,
+)
 
 logger = logging.getLogger(__name__)
 
 
-PartnerConnector = CxmlPlatformConnector | X12PartnerConnector
-"""The connectors whose partners the hub serves today (cXML platforms, X12 trading partners)."""
-
-
-C = TypeVar("C", CxmlPlatformConnector, X12PartnerConnector, PartnerConnector)
-
-
 @dataclass(frozen=True)
-class Partner(Generic[C]):
-    """One enabled trading partner: its profile, its connector and its local time zone."""
+class Partner:
+    """One enabled, working trading partner: its profile, its connector and what it can do."""
 
     profile: PartnerProfile
-    connector: C
+    connector: Connector
     timezone: ZoneInfo
+    inbound: InboundConnector | None = None
+    """Set when partners push documents to us through this connector."""
+    push: PushConnector | None = None
+    """Set when we send this partner documents."""
+    pull: PullConnector | None = None
+    """Set when we fetch documents from this partner."""
+    file_drop: FileDropLocation | None = field(default=None, repr=False)
+    """The partner's file drop, when its connector and profile have one."""
+    file_drop_connector: FileDropInbound | None = field(default=None, repr=False)
+    """The connector as a file-drop user (names our answer files), when it is one."""
 
     @property
     def key(self) -> str:
         """The partner key (`coupa-demo`)."""
         return self.profile.key
+
+    @property
+    def ingress(self) -> Ingress | None:
+        """The front door of the partner's protocol, for INBOUND connectors."""
+        return self.connector.spec.ingress
+
+    @property
+    def protocol(self) -> str:
+        """The connector's protocol family, as the document log records it."""
+        return self.connector.spec.protocol
+
+
+class PartnerState(StrEnum):
+    """Whether a partner profile serves traffic."""
+
+    READY = "ready"
+    DISABLED = "disabled"
+    """`enabled: false` in its profile."""
+    BROKEN = "broken"
+    """The profile cannot be built; `reason` says why."""
+
+
+@dataclass(frozen=True)
+class PartnerStatus:
+    """One profile's state, for `partners check` and `/health`."""
+
+    key: str
+    state: PartnerState
+    connector: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class _Entry:
+    profile: PartnerProfile | None
+    partner: Partner | None
+    status: PartnerStatus
 
 
 def resolve_secret(reference: str, *, production: bool, environ: Mapping[str, str]) -> str:
@@ -62,7 +132,7 @@ def resolve_secret(reference: str, *, production: bool, environ: Mapping[str, st
 
 
 class PartnerDirectory:
-    """Enabled partners by key, each with a configured connector."""
+    """Partners by key, each built alone and rebuilt when its profile changes."""
 
     def __init__(
         self,
@@ -73,38 +143,39 @@ class PartnerDirectory:
         environ: Mapping[str, str] | None = None,
     ) -> None:
         self._store = store
-        self._partners: dict[str, Partner[PartnerConnector]] = {}
-        env = os.environ if environ is None else environ
-        for key, profile in store.profiles().items():
-            if not profile.enabled:
-                continue
-            try:
-                self._partners[key] = _build(profile, context, production=production, env=env)
-            except ConfigError as error:
-                msg = f"partner {key!r}: {error}"
-                raise ConfigError(msg) from error
+        self._context = context
+        self._production = production
+        self._environ = os.environ if environ is None else environ
+        self._entries: dict[str, _Entry] = {}
+        self._lock = threading.Lock()
+        self._listeners: list[Callable[[Partner], None]] = []
+        for status in self.statuses():
+            if status.state is PartnerState.BROKEN:
+                logger.warning("partner %s is disabled: %s", status.key, status.reason)
 
-    def get(self, key: str) -> Partner[PartnerConnector] | None:
-        """The enabled partner with this key, if any."""
-        return self._partners.get(key)
+    def on_change(self, listener: Callable[[Partner], None]) -> None:
+        """Call `listener` with every partner built or rebuilt from here on."""
+        self._listeners.append(listener)
 
-    def cxml(self, key: str) -> Partner[CxmlPlatformConnector] | None:
-        """The enabled partner with this key if it trades over cXML."""
-        partner = self._partners.get(key)
-        if partner is None or not isinstance(partner.connector, CxmlPlatformConnector):
+    def get(self, key: str) -> Partner | None:
+        """The partner with this key if it is enabled and works (its profile checked live)."""
+        return self._entry(key).partner
+
+    def inbound(self, key: str, ingress: Ingress) -> Partner | None:
+        """The partner if it sends documents through `ingress` (else None, like an unknown key)."""
+        partner = self.get(key)
+        if partner is None or partner.inbound is None or partner.ingress is not ingress:
             return None
-        return cast(Partner[CxmlPlatformConnector], partner)
+        return partner
 
-    def x12(self, key: str) -> Partner[X12PartnerConnector] | None:
-        """The enabled partner with this key if it trades in X12."""
-        partner = self._partners.get(key)
-        if partner is None or not isinstance(partner.connector, X12PartnerConnector):
-            return None
-        return cast(Partner[X12PartnerConnector], partner)
+    def all(self) -> list[Partner]:
+        """Every working partner, sorted by key (the partners folder is read again)."""
+        partners = (self.get(key) for key in self._store.partner_keys())
+        return [partner for partner in partners if partner is not None]
 
-    def all(self) -> list[Partner[PartnerConnector]]:
-        """Every enabled partner, sorted by key."""
-        return [self._partners[k] for k in sorted(self._partners)]
+    def statuses(self) -> list[PartnerStatus]:
+        """The state of every profile, sorted by key."""
+        return [self._entry(key).status for key in self._store.partner_keys()]
 
     def mapping(self, key: str) -> PartnerMapping:
         """The partner's current mapping (re-read when its files changed)."""
@@ -112,33 +183,73 @@ class PartnerDirectory:
 
     def partner_rows(self, now: datetime) -> list[dict[str, Any]]:
         """Rows for the `partners` table."""
-        return [
-            {
-                "key": p.key,
-                "connector": p.profile.connector,
-                "display_name": p.profile.display_name,
-                "enabled": p.profile.enabled,
-                "demo": p.profile.demo,
-                "profile_sha256": hashlib.sha256(p.profile.model_dump_json().encode()).hexdigest(),
-                "updated_at": now,
-            }
-            for p in self.all()
-        ]
+        return [partner_row(p, now) for p in self.all()]
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _entry(self, key: str) -> _Entry:
+        try:
+            profile = self._store.profile(key)
+        except UnknownPartnerError:
+            self._entries.pop(key, None)
+            return _Entry(None, None, PartnerStatus(key, PartnerState.BROKEN, reason="unknown"))
+        except (MappingConfigError, MappingError) as error:
+            status = PartnerStatus(key, PartnerState.BROKEN, reason=str(error))
+            return self._remember(key, status)
+        entry = self._entries.get(key)
+        if entry is not None and entry.profile is profile:
+            return entry
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None and entry.profile is profile:
+                return entry
+            entry = self._build_entry(profile)
+            self._entries[key] = entry
+        if entry.partner is not None:
+            for listener in self._listeners:
+                listener(entry.partner)
+        return entry
+
+    def _remember(self, key: str, status: PartnerStatus) -> _Entry:
+        previous = self._entries.get(key)
+        if previous is None or previous.status != status:
+            logger.warning("partner %s is disabled: %s", key, status.reason)
+        entry = _Entry(None, None, status)
+        self._entries[key] = entry
+        return entry
+
+    def _build_entry(self, profile: PartnerProfile) -> _Entry:
+        key = profile.key
+        if not profile.enabled:
+            status = PartnerStatus(key, PartnerState.DISABLED, profile.connector, "enabled: false")
+            return _Entry(profile, None, status)
+        try:
+            partner = build_partner(
+                profile, self._context, production=self._production, environ=self._environ
+            )
+        except ConnectorError as error:
+            status = PartnerStatus(key, PartnerState.BROKEN, profile.connector, str(error))
+            logger.warning("partner %s is disabled: %s", key, error)
+            return _Entry(profile, None, status)
+        logger.info("partner %s ready (connector %s)", key, profile.connector)
+        return _Entry(profile, partner, PartnerStatus(key, PartnerState.READY, profile.connector))
 
 
-def _build(
-    profile: PartnerProfile, context: ConnectorContext, *, production: bool, env: Mapping[str, str]
-) -> Partner[PartnerConnector]:
+def build_partner(
+    profile: PartnerProfile,
+    context: ConnectorContext,
+    *,
+    production: bool,
+    environ: Mapping[str, str],
+) -> Partner:
+    """A configured partner for `profile`; `ConfigError` saying what is wrong."""
     if production and profile.demo:
         msg = "demo partners are refused in production; disable it or remove it"
         raise ConfigError(msg)
     connector_class = load_connector(profile.connector)
-    if not issubclass(connector_class, CxmlPlatformConnector | X12PartnerConnector):
-        msg = f"connector {profile.connector!r} has no ingress this hub serves"
-        raise ConfigError(msg)
     raw: dict[str, Any] = dict(profile.connector_config)
     for name, reference in profile.secrets.items():
-        raw[name] = resolve_secret(reference, production=production, environ=env)
+        raw[name] = resolve_secret(reference, production=production, environ=environ)
     try:
         config = connector_class.config_model.model_validate(raw)
     except ValidationError as error:
@@ -147,14 +258,83 @@ def _build(
         )
         msg = f"connector_config is invalid for {profile.connector!r}: {problems}"
         raise ConfigError(msg) from None
-    endpoints = getattr(config, "endpoints", {})
-    if production:
-        plain = sorted(k for k, url in endpoints.items() if url.scheme != "https")
-        if plain:
-            msg = f"endpoints must use https in production: {', '.join(plain)}"
-            raise ConfigError(msg)
-    connector = connector_class(config, context)
-    logger.info("partner %s ready (connector %s)", profile.key, profile.connector)
-    return Partner[PartnerConnector](
-        profile=profile, connector=connector, timezone=ZoneInfo(profile.timezone)
+    factory = cast(Callable[[Any, ConnectorContext], Connector], connector_class)
+    connector = factory(config, context)
+    declared = connector.spec.capabilities
+    inbound = push = pull = None
+    if Capability.INBOUND in declared:
+        if not isinstance(connector, InboundConnector):
+            raise _undeclared(connector, Capability.INBOUND, "InboundConnector")
+        inbound = connector
+    if Capability.PUSH in declared:
+        if not isinstance(connector, PushConnector):
+            raise _undeclared(connector, Capability.PUSH, "PushConnector")
+        push = connector
+    if Capability.PULL in declared:
+        if not isinstance(connector, PullConnector):
+            raise _undeclared(connector, Capability.PULL, "PullConnector")
+        pull = connector
+    if inbound is not None and connector.spec.ingress is None:
+        msg = f"connector {profile.connector!r} declares INBOUND but names no ingress"
+        raise ConfigError(msg)
+    if production and push is not None:
+        _require_https(push, profile)
+    drops = connector if isinstance(connector, FileDropInbound) else None
+    drop = drops.file_drop() if drops is not None else None
+    return Partner(
+        profile=profile,
+        connector=connector,
+        timezone=ZoneInfo(profile.timezone),
+        inbound=inbound,
+        push=push,
+        pull=pull,
+        file_drop=drop,
+        file_drop_connector=drops,
     )
+
+
+def _undeclared(connector: Connector, capability: Capability, protocol: str) -> ConfigError:
+    return ConfigError(
+        f"connector {connector.spec.key!r} declares {capability.value} but does not "
+        f"implement {protocol}"
+    )
+
+
+def _require_https(push: PushConnector, profile: PartnerProfile) -> None:
+    """Production sends over HTTPS only: every HTTP destination of an enabled kind."""
+    plain = []
+    for kind in profile.documents.outbound:
+        try:
+            destination = push.destination(kind)
+        except ConnectorError:
+            continue  # no destination yet: the fulfilment API refuses that kind until there is
+        if isinstance(destination, HttpDestination) and not destination.url.startswith("https:"):
+            plain.append(kind)
+    if plain:
+        msg = f"endpoints must use https in production: {', '.join(sorted(plain))}"
+        raise ConfigError(msg)
+
+
+@functools.cache
+def registered_ingresses() -> tuple[Ingress, ...]:
+    """The ingress of every registered INBOUND connector, each once, in key order."""
+    found: list[Ingress] = []
+    for key in connector_keys():
+        ingress = load_connector(key).spec.ingress
+        if ingress is not None and all(ingress is not seen for seen in found):
+            found.append(ingress)
+    return tuple(found)
+
+
+def partner_row(partner: Partner, now: datetime) -> dict[str, Any]:
+    """The `partners` table row of a partner."""
+    profile = partner.profile
+    return {
+        "key": partner.key,
+        "connector": profile.connector,
+        "display_name": profile.display_name,
+        "enabled": profile.enabled,
+        "demo": profile.demo,
+        "profile_sha256": hashlib.sha256(profile.model_dump_json().encode()).hexdigest(),
+        "updated_at": now,
+    }

@@ -6,12 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import Engine
-
 from gateway_api.domain import Order
-from gateway_api.store.records import DocumentRecord, OutboxRecord
-from gateway_api.store.repositories import OrderSummary, StoredEvent
-from gateway_api.store.unit_of_work import UnitOfWork
+from gateway_api.store.ports import UnitOfWorkFactory
+from gateway_api.store.records import DocumentRecord, OrderSummary, OutboxRecord, StoredEvent
 from schemas import MappingReference
 
 
@@ -29,8 +26,8 @@ class OrderDetail:
 class QueryService:
     """Read-only queries; each runs in its own short transaction."""
 
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
 
     def orders(
         self,
@@ -42,7 +39,7 @@ class QueryService:
         offset: int = 0,
     ) -> list[OrderSummary]:
         """Orders, most recently changed first."""
-        with UnitOfWork(self._engine) as uow:
+        with self._uow() as uow:
             return uow.orders.query(
                 partner_key=partner_key,
                 status=status,
@@ -53,7 +50,7 @@ class QueryService:
 
     def order(self, order_uuid: UUID) -> OrderDetail | None:
         """One order with its history, or None."""
-        with UnitOfWork(self._engine) as uow:
+        with self._uow() as uow:
             found = uow.orders.get(order_uuid)
             if found is None:
                 return None
@@ -80,7 +77,7 @@ class QueryService:
         limit: int = 100,
     ) -> list[DocumentRecord]:
         """The document log, newest first."""
-        with UnitOfWork(self._engine) as uow:
+        with self._uow() as uow:
             return uow.documents.query(
                 partner_key=partner_key,
                 direction=direction,
@@ -94,7 +91,7 @@ class QueryService:
 
     def document(self, document_id: UUID) -> tuple[DocumentRecord, list[DocumentRecord]] | None:
         """One document and the answers we sent to it."""
-        with UnitOfWork(self._engine) as uow:
+        with self._uow() as uow:
             record = uow.documents.get(document_id)
             if record is None:
                 return None
@@ -109,7 +106,7 @@ class QueryService:
         limit: int = 100,
     ) -> list[OutboxRecord]:
         """Outbox rows, oldest first."""
-        with UnitOfWork(self._engine) as uow:
+        with self._uow() as uow:
             return uow.outbox.query(
                 status=status, partner_key=partner_key, order_uuid=order_uuid, limit=limit
             )

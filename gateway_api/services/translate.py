@@ -1,9 +1,10 @@
 """Offline translation for integration engineers: partner bytes -> canonical JSON, no credentials.
 
-Decoding only (no authentication, no database). cXML files (an OrderRequest) and X12 files (every
-850 of every interchange, mailbags included) are recognised by their first bytes. With a partner
-key, the partner's mapping runs too (and, for X12, its 850 reading rules), so an engineer can
-check a code list or cross-reference change before deploying it.
+Decoding only (no authentication, no database). The protocol is recognised by the first bytes
+of each file, asking every registered connector's ingress (`Ingress.sniff`); with a partner key
+the partner's own connector reads it with the partner's reading rules, and the partner's mapping
+runs too, so an engineer can check a code list or cross-reference change before deploying it.
+Every good document of a file is printed, also when another document of the same file is bad.
 """
 
 from __future__ import annotations
@@ -14,16 +15,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from connectors.core import DocumentError
-from connectors.formats.cxml import parse_cxml, read_order_request
-from connectors.formats.x12 import (
-    InterchangeFailure,
-    TransactionSet,
-    X12InboundRules,
-    read_850,
-    read_x12,
-)
-from mappings.engine import MappingError, MappingStore, map_purchase_order
+from connectors.core import DocumentError, load_connector
+from connectors.core.inbound import Ingress
+from gateway_api.services.partners import registered_ingresses
+from mappings.engine import MappingError, MappingStore, PartnerMapping, map_purchase_order
 from schemas import PurchaseOrder
 
 
@@ -33,92 +28,78 @@ class TranslationResult:
 
     file: str
     documents: tuple[PurchaseOrder, ...] = ()
-    error: str | None = None
+    problems: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
-        """True when the file translated completely."""
-        return self.error is None
+        """True when every document of the file translated."""
+        return not self.problems
+
+    @property
+    def error(self) -> str | None:
+        """Every problem, in one line (None when there is none)."""
+        return "; ".join(self.problems) or None
 
     def as_json(self) -> dict[str, Any]:
-        """`{"file", "ok", "documents"}` or `{"file", "ok": false, "error"}`."""
-        if self.error is not None:
-            return {"file": self.file, "ok": False, "error": self.error}
-        return {
-            "file": self.file,
-            "ok": True,
-            "documents": [d.model_dump(mode="json") for d in self.documents],
-        }
+        """`{"file", "ok", "documents"}`, plus `"error"` (and `"problems"`) when not ok."""
+        shown: dict[str, Any] = {"file": self.file, "ok": self.ok}
+        if self.problems:
+            shown["error"] = self.error
+            shown["problems"] = list(self.problems)
+        shown["documents"] = [d.model_dump(mode="json") for d in self.documents]
+        return shown
 
 
 class Translator:
-    """Translates files; optionally through one partner's mapping."""
+    """Translates files; optionally as one partner's connector and mapping would."""
 
     def __init__(self, store: MappingStore | None = None, partner_key: str | None = None) -> None:
-        self._mapping = store.mapping(partner_key) if store and partner_key else None
+        self._mapping: PartnerMapping | None = None
+        self._ingress: Ingress | None = None
+        self._config: dict[str, Any] | None = None
         zone: tzinfo = UTC
-        if self._mapping is not None:
-            zone = ZoneInfo(self._mapping.profile.timezone)
+        if store is not None and partner_key is not None:
+            self._mapping = store.mapping(partner_key)
+            profile = self._mapping.profile
+            zone = ZoneInfo(profile.timezone)
+            self._ingress = load_connector(profile.connector).spec.ingress
+            self._config = dict(profile.connector_config)
         self._zone = zone
-        rules: dict[str, Any] = {}
-        if self._mapping is not None and self._mapping.profile.connector == "x12":
-            rules = dict(self._mapping.profile.connector_config.get("inbound") or {})
-        self._x12_rules = X12InboundRules.model_validate(rules)
 
     def translate_file(self, path: Path) -> TranslationResult:
         """Read and translate one file; every failure becomes a result with a reason."""
         try:
             data = path.read_bytes()
         except OSError as error:
-            return TranslationResult(str(path), error=f"cannot read file: {error.strerror}")
+            return TranslationResult(str(path), problems=(f"cannot read file: {error.strerror}",))
         return self.translate_bytes(data, name=str(path))
 
     def translate_bytes(self, data: bytes, *, name: str) -> TranslationResult:
-        """Translate one document given as bytes."""
-        stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
-        if stripped.startswith(b"ISA"):
-            return self._translate_x12(data, name=name)
-        if not stripped.startswith(b"<"):
-            return TranslationResult(
-                name, error="neither cXML (starts with '<') nor X12 (starts with 'ISA')"
-            )
+        """Translate every document of one file given as bytes."""
+        ingress = self._ingress or next(
+            (candidate for candidate in registered_ingresses() if candidate.sniff(data[:512])),
+            None,
+        )
+        if ingress is None:
+            known = ", ".join(i.name for i in registered_ingresses())
+            return TranslationResult(name, problems=(f"not a format this hub reads ({known})",))
         try:
-            document = parse_cxml(data, default_tz=self._zone)
-            if document.kind != "OrderRequest":
-                return TranslationResult(
-                    name,
-                    error=f"{document.kind} is not translated: this hub reads OrderRequest "
-                    "documents from cXML partners",
-                )
-            order = read_order_request(document, default_tz=self._zone)
-            if self._mapping is not None:
-                order = map_purchase_order(order, self._mapping)
-        except (DocumentError, MappingError) as error:
-            return TranslationResult(name, error=str(error))
-        return TranslationResult(name, documents=(order,))
+            batch = ingress.translate(data, tz=self._zone, config=self._config)
+        except DocumentError as error:
+            return TranslationResult(name, problems=(str(error),))
+        documents: list[PurchaseOrder] = []
+        problems = list(batch.problems)
+        for unit in batch.units:
+            for document in unit.documents:
+                if document.problem is not None:
+                    problems.append(document.problem.message)
+                elif isinstance(document.content, PurchaseOrder):
+                    try:
+                        documents.append(self._mapped(document.content))
+                    except MappingError as error:
+                        where = f"{document.name}: " if document.position else ""
+                        problems.append(f"{where}{error}")
+        return TranslationResult(name, tuple(documents), tuple(problems))
 
-    def _translate_x12(self, data: bytes, *, name: str) -> TranslationResult:
-        """Every 850 of every interchange; the first unreadable part fails the file, precisely."""
-        orders: list[PurchaseOrder] = []
-        try:
-            for event in read_x12(data):
-                if isinstance(event, InterchangeFailure):
-                    return TranslationResult(name, error=str(event.error))
-                if not isinstance(event, TransactionSet):
-                    continue
-                if event.set_id != "850":
-                    where = event.position(0)
-                    return TranslationResult(
-                        name,
-                        error=f"transaction set {event.set_id} ({where}) is not translated: "
-                        "this hub reads 850 purchase orders from X12 partners",
-                    )
-                order = read_850(event, self._x12_rules, tz=self._zone)
-                if self._mapping is not None:
-                    order = map_purchase_order(order, self._mapping)
-                orders.append(order)
-        except (DocumentError, MappingError) as error:
-            return TranslationResult(name, error=str(error))
-        if not orders:
-            return TranslationResult(name, error="no 850 purchase order in the file")
-        return TranslationResult(name, documents=tuple(orders))
+    def _mapped(self, order: PurchaseOrder) -> PurchaseOrder:
+        return order if self._mapping is None else map_purchase_order(order, self._mapping)

@@ -24,7 +24,7 @@ MAXIMUM = 999_999_999
 """Largest control number (nine digits: ISA13, GS06 and ST02 all fit)."""
 
 
-class ControlNumberRepository:
+class SqlControlNumberRepository:
     """Allocates the next control numbers of a partner and scope."""
 
     def __init__(self, connection: BufferedConnection) -> None:

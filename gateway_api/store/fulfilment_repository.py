@@ -15,7 +15,7 @@ from gateway_api.store.records import FulfilmentRecord, FulfilmentStatus
 _C = t.fulfilment_documents.c
 
 
-class FulfilmentRepository:
+class SqlFulfilmentRepository:
     """The supplier's side of each order, as documents."""
 
     def __init__(self, connection: BufferedConnection) -> None:

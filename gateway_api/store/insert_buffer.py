@@ -59,6 +59,10 @@ class BufferedConnection:
         self.flush()
         return self.connection.execute(statement, parameters)
 
+    def discard(self) -> None:
+        """Forget the staged rows (their savepoint is being rolled back)."""
+        self._staged = []
+
     def flush(self) -> None:
         """Write every staged row now, in staging order."""
         if not self._staged:

@@ -31,7 +31,7 @@ _SET_LAST_DOCUMENT = (
 )
 
 
-class OutboxRepository:
+class SqlOutboxRepository:
     """Outbox rows: add with the state change, claim when due, record each outcome."""
 
     def __init__(self, connection: BufferedConnection) -> None:
@@ -163,25 +163,16 @@ class OutboxRepository:
             )
         )
 
-    def find_x12_document(
-        self, partner_key: str, group: int, transaction_set: int
-    ) -> OutboxRecord | None:
-        """The outbox row of our X12 set with GS06 `group` and ST02 `transaction_set`.
-
-        X12 documents are queued with `ISA13/GS06/ST02` as their id; group and set numbers come
-        from separate never-reused counters, so the pair names one document of the partner.
-        """
+    def find_by_ack_key(self, partner_key: str, ack_key: str) -> OutboxRecord | None:
+        """The row a partner's acknowledgement names by `ack_key` (None when not exactly one)."""
         rows = self._c.execute(
-            select(t.outbox).where(
-                _C.partner_key == partner_key,
-                _C.payload_id.like(f"%/{group}/{transaction_set}"),
-            )
+            select(t.outbox).where(_C.partner_key == partner_key, _C.ack_key == ack_key).limit(2)
         )
         found = [_record(row) for row in rows]
         return found[0] if len(found) == 1 else None
 
     def record_acknowledgment(self, outbox_id: UUID, acknowledgment: str, *, at: datetime) -> None:
-        """Store what the partner's 997/999 said about the document."""
+        """Store what the partner's functional acknowledgement said about the document."""
         self._c.execute(
             update(t.outbox)
             .where(_C.id == outbox_id)

@@ -73,6 +73,9 @@ class DeadLetterRecord:
     resolved_at: datetime | None
     outbox_id: UUID | None = None
     """Set when the dead letter is an outbound document that could not be delivered."""
+    position: dict[str, str] | None = None
+    """Where the held document sits in the stored body, as its connector described it (an X12
+    set's ISA13, GS06 and ST02); replay hands it back to the connector to read it again."""
 
 
 class OutboxStatus(StrEnum):
@@ -110,6 +113,8 @@ class OutboxRecord:
     delivered_at: datetime | None
     acknowledgment: str | None = None
     """The partner's functional acknowledgement, when its protocol has one (X12 997/999)."""
+    ack_key: str | None = None
+    """What that acknowledgement names the document by (the connector decides: X12 GS06/ST02)."""
 
 
 class FulfilmentStatus(StrEnum):
@@ -137,3 +142,32 @@ class FulfilmentRecord:
     document: dict[str, Any]
     created_at: datetime
     updated_at: datetime
+
+
+@dataclass(frozen=True)
+class OrderSummary:
+    """An order as the operator list shows it."""
+
+    id: UUID
+    partner_key: str
+    order_id: str
+    status: str
+    version: int
+    currency: str
+    total: Any
+    order_date: datetime
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """One history entry as stored."""
+
+    version: int
+    kind: str
+    status: str
+    document_id: UUID | None
+    payload_id: str | None
+    document: dict[str, Any]
+    created_at: datetime

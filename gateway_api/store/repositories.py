@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -20,6 +19,8 @@ from gateway_api.store.records import (
     DeadLetterStatus,
     DocumentOutcome,
     DocumentRecord,
+    OrderSummary,
+    StoredEvent,
 )
 from schemas import MappingReference, PurchaseOrder
 
@@ -62,7 +63,7 @@ _UPDATE_ORDER = (
 _DELETE_LINES = delete(t.order_lines).where(t.order_lines.c.order_uuid == bindparam("order_uuid"))
 
 
-class DocumentRepository:
+class SqlDocumentRepository:
     """The document log: append-only rows of raw bytes and what was done with them."""
 
     def __init__(self, connection: BufferedConnection) -> None:
@@ -118,7 +119,7 @@ class DocumentRepository:
         return [_document_record(row) for row in rows]
 
 
-class IdempotencyRepository:
+class SqlIdempotencyRepository:
     """Keys of documents already answered, pointing at the answer we gave."""
 
     def __init__(self, connection: BufferedConnection) -> None:
@@ -157,36 +158,7 @@ class IdempotencyRepository:
         )
 
 
-@dataclass(frozen=True)
-class OrderSummary:
-    """An order as the operator list shows it."""
-
-    id: UUID
-    partner_key: str
-    order_id: str
-    status: str
-    version: int
-    currency: str
-    total: Any
-    order_date: datetime
-    created_at: datetime
-    updated_at: datetime
-
-
-@dataclass(frozen=True)
-class StoredEvent:
-    """One history entry as stored."""
-
-    version: int
-    kind: str
-    status: str
-    document_id: UUID | None
-    payload_id: str | None
-    document: dict[str, Any]
-    created_at: datetime
-
-
-class OrderRepository:
+class SqlOrderRepository:
     """Orders, their lines and their history."""
 
     def __init__(self, connection: BufferedConnection) -> None:
@@ -380,7 +352,7 @@ class OrderRepository:
         )
 
 
-class DeadLetterRepository:
+class SqlDeadLetterRepository:
     """Documents kept but not applied, waiting for a fix and a replay."""
 
     def __init__(self, connection: BufferedConnection) -> None:
@@ -446,13 +418,13 @@ class DeadLetterRepository:
         )
 
 
-class PartnerRepository:
+class SqlPartnerRepository:
     """The partners table, mirrored from mapping profiles at start-up."""
 
     def __init__(self, connection: BufferedConnection) -> None:
         self._c = connection
 
-    def sync(self, rows: Sequence[dict[str, Any]]) -> None:
+    def sync(self, rows: Sequence[Mapping[str, Any]]) -> None:
         """Insert or update partners by key, atomically (several workers start at once)."""
         if not rows:
             return
@@ -461,6 +433,34 @@ class PartnerRepository:
         updated = {name: statement.excluded[name] for name in rows[0] if name != "key"}
         self._c.execute(
             statement.on_conflict_do_update(index_elements=["key"], set_=updated), list(rows)
+        )
+
+
+class SqlCursorRepository:
+    """Pull cursors per partner and stream."""
+
+    def __init__(self, connection: BufferedConnection) -> None:
+        self._c = connection
+
+    def get(self, partner_key: str, stream: str) -> str | None:
+        """The stored cursor, or None before the first page."""
+        c = t.sync_cursors.c
+        row = self._c.execute(
+            select(c.cursor).where(c.partner_key == partner_key, c.stream == stream)
+        ).one_or_none()
+        return None if row is None else row.cursor
+
+    def save(self, partner_key: str, stream: str, cursor: str | None, *, at: datetime) -> None:
+        """Insert or replace the cursor."""
+        dialect_insert = pg_insert if self._c.dialect_name == "postgresql" else sqlite_insert
+        statement = dialect_insert(t.sync_cursors).values(
+            partner_key=partner_key, stream=stream, cursor=cursor, updated_at=at
+        )
+        self._c.execute(
+            statement.on_conflict_do_update(
+                index_elements=["partner_key", "stream"],
+                set_={"cursor": cursor, "updated_at": at},
+            )
         )
 
 

@@ -152,6 +152,12 @@ dead_letters = Table(
         nullable=True,
         comment="Set for outbound documents that could not be delivered",
     ),
+    Column(
+        "position",
+        JsonDocument,
+        nullable=True,
+        comment="Where the held document sits in the stored body (the connector re-reads it)",
+    ),
     Index("ix_dead_letters_status_created", "status", "created_at"),
 )
 
@@ -214,8 +220,15 @@ outbox = Table(
         nullable=True,
         comment="X12 997/999 result: accepted, accepted_with_errors or rejected",
     ),
+    Column(
+        "ack_key",
+        String(255),
+        nullable=True,
+        comment="What the partner's acknowledgement names the document by (X12 GS06/ST02)",
+    ),
     Index("ix_outbox_due", "status", "next_attempt_at"),
     Index("ix_outbox_order", "order_uuid"),
+    Index("ix_outbox_ack_key", "partner_key", "ack_key"),
     comment="Documents to deliver, committed with the state change that produced them.",
 )
 
@@ -227,4 +240,14 @@ control_numbers = Table(
     Column("last_value", BigInteger, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     comment="Our X12 control numbers per partner: the last one issued, never reused.",
+)
+
+sync_cursors = Table(
+    "sync_cursors",
+    metadata,
+    Column("partner_key", String(64), primary_key=True),
+    Column("stream", String(64), primary_key=True, comment="What is pulled (purchase_orders)"),
+    Column("cursor", Text, nullable=True, comment="Opaque to the core; the connector reads it"),
+    Column("updated_at", UtcDateTime, nullable=False),
+    comment="Where each pull of each partner stopped, saved after the page's documents.",
 )

@@ -1,55 +1,77 @@
-"""Unit of work: one connection, one transaction, every repository on it."""
+"""`SqlUnitOfWork`: the storage port over one SQLAlchemy connection and one transaction.
+
+It is also where the driver's exceptions become the port's (`ports.StoreError` and its three
+subclasses), so services never import SQLAlchemy: a failure inside the `with` block leaves it
+translated, whichever repository raised it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import TracebackType
 from typing import Self
 
 from sqlalchemy import Connection, Engine, RootTransaction
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
-from gateway_api.store.control_numbers import ControlNumberRepository
-from gateway_api.store.fulfilment_repository import FulfilmentRepository
+from gateway_api.store.control_numbers import SqlControlNumberRepository
+from gateway_api.store.fulfilment_repository import SqlFulfilmentRepository
 from gateway_api.store.insert_buffer import BufferedConnection
-from gateway_api.store.outbox_repository import OutboxRepository
+from gateway_api.store.outbox_repository import SqlOutboxRepository
+from gateway_api.store.ports import (
+    StoreConflictError,
+    StoreError,
+    StoreUnavailableError,
+    StoreValueError,
+    UnitOfWork,
+)
 from gateway_api.store.repositories import (
-    DeadLetterRepository,
-    DocumentRepository,
-    IdempotencyRepository,
-    OrderRepository,
-    PartnerRepository,
+    SqlCursorRepository,
+    SqlDeadLetterRepository,
+    SqlDocumentRepository,
+    SqlIdempotencyRepository,
+    SqlOrderRepository,
+    SqlPartnerRepository,
 )
 
 
-class UnitOfWork:
-    """`with UnitOfWork(engine) as uow: ...; uow.commit()` - anything not committed rolls back."""
+class SqlUnitOfWork:
+    """`with SqlUnitOfWork(engine) as uow: ...; uow.commit()` - anything not committed rolls
+    back; driver errors leave the block as `StoreError` subclasses."""
 
     connection: Connection
-    documents: DocumentRepository
-    idempotency: IdempotencyRepository
-    orders: OrderRepository
-    dead_letters: DeadLetterRepository
-    partners: PartnerRepository
-    outbox: OutboxRepository
-    fulfilment: FulfilmentRepository
-    control_numbers: ControlNumberRepository
+    documents: SqlDocumentRepository
+    idempotency: SqlIdempotencyRepository
+    orders: SqlOrderRepository
+    dead_letters: SqlDeadLetterRepository
+    partners: SqlPartnerRepository
+    outbox: SqlOutboxRepository
+    fulfilment: SqlFulfilmentRepository
+    control_numbers: SqlControlNumberRepository
+    cursors: SqlCursorRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._transaction: RootTransaction | None = None
 
     def __enter__(self) -> Self:
-        self.connection = self._engine.connect()
-        self._transaction = self.connection.begin()
+        try:
+            self.connection = self._engine.connect()
+            self._transaction = self.connection.begin()
+        except DBAPIError as error:
+            raise translate(error) from error
         buffered = BufferedConnection(self.connection)
         self._buffered = buffered
-        self.documents = DocumentRepository(buffered)
-        self.idempotency = IdempotencyRepository(buffered)
-        self.orders = OrderRepository(buffered)
-        self.dead_letters = DeadLetterRepository(buffered)
-        self.partners = PartnerRepository(buffered)
-        self.outbox = OutboxRepository(buffered)
-        self.fulfilment = FulfilmentRepository(buffered)
-        self.control_numbers = ControlNumberRepository(buffered)
+        self.documents = SqlDocumentRepository(buffered)
+        self.idempotency = SqlIdempotencyRepository(buffered)
+        self.orders = SqlOrderRepository(buffered)
+        self.dead_letters = SqlDeadLetterRepository(buffered)
+        self.partners = SqlPartnerRepository(buffered)
+        self.outbox = SqlOutboxRepository(buffered)
+        self.fulfilment = SqlFulfilmentRepository(buffered)
+        self.control_numbers = SqlControlNumberRepository(buffered)
+        self.cursors = SqlCursorRepository(buffered)
         return self
 
     def commit(self) -> None:
@@ -57,6 +79,21 @@ class UnitOfWork:
         assert self._transaction is not None
         self._buffered.flush()
         self._transaction.commit()
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A nested transaction (SAVEPOINT): an exception in the block undoes only its writes
+        (staged inserts included) and propagates."""
+        self._buffered.flush()
+        nested = self.connection.begin_nested()
+        try:
+            yield
+            self._buffered.flush()
+        except BaseException:
+            self._buffered.discard()
+            nested.rollback()
+            raise
+        nested.commit()
 
     def __exit__(
         self,
@@ -67,5 +104,28 @@ class UnitOfWork:
         try:
             if self._transaction is not None and self._transaction.is_active:
                 self._transaction.rollback()
+        except DBAPIError:
+            if exc is None:
+                raise
         finally:
             self.connection.close()
+        if isinstance(exc, DBAPIError):
+            raise translate(exc) from exc
+
+
+def translate(error: DBAPIError) -> StoreError:
+    """The port's error for a driver error."""
+    if isinstance(error, IntegrityError):
+        return StoreConflictError(str(error.orig))
+    if isinstance(error, DataError):
+        return StoreValueError(str(error.orig))
+    return StoreUnavailableError(str(error.orig))
+
+
+def sql_unit_of_work_factory(engine: Engine) -> Callable[[], UnitOfWork]:
+    """The `UnitOfWorkFactory` of the SQL store on `engine`."""
+
+    def factory() -> UnitOfWork:
+        return SqlUnitOfWork(engine)
+
+    return factory

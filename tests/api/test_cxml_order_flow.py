@@ -273,7 +273,7 @@ def test_a_value_the_database_refuses_is_a_400_not_a_retry_loop(
     """Narrow fault injection: the store raises a data error (e.g. a value out of range)."""
     from sqlalchemy.exc import DataError
 
-    import gateway_api.services.cxml_ingest as ingest
+    from gateway_api.services import ingest
 
     def refuse(*_args: object) -> None:
         raise DataError("INSERT ...", {}, ValueError("numeric field overflow"))

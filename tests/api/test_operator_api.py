@@ -63,7 +63,7 @@ def test_an_empty_token_means_no_token_and_production_refuses_it(
 
 def test_health_does_not_list_partner_keys(client: TestClient) -> None:
     body = client.get("/health").json()
-    assert body == {"status": "ok", "database": "ok", "partners": 4}
+    assert body == {"status": "ok", "database": "ok", "partners": 4, "partners_disabled": 0}
 
 
 def test_raw_documents_are_served_inert(client: TestClient) -> None:

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from gateway_api.cli import app
 from gateway_api.runtime import Runtime
 from gateway_api.settings import get_settings
+from tests.support.cxml_answers import receive_cxml
 from tests.support.cxml_builder import Line, order_request
 
 runner = CliRunner()
@@ -34,9 +35,9 @@ def test_db_upgrade_on_a_fresh_sqlite_file(tmp_path: Path, monkeypatch: pytest.M
     try:
         result = runner.invoke(app, ["db", "upgrade"])
         assert result.exit_code == 0, result.output
-        assert "at revision 0003" in result.output
+        assert "at revision 0004" in result.output
         again = runner.invoke(app, ["db", "current"])
-        assert again.output.strip() == "0003"
+        assert again.output.strip() == "0004"
     finally:
         get_settings.cache_clear()
 
@@ -65,7 +66,7 @@ def test_partners_list() -> None:
 @pytest.mark.usefixtures("cli_env")
 def test_dead_letters_list_and_replay(runtime: Runtime, mappings_dir: Path) -> None:
     body = order_request(order_id="PO-CLI", payload_id="cli@x", lines=[Line("4242")])
-    assert runtime.cxml_ingest.receive("coupa-demo", body).status.code == 201
+    assert receive_cxml(runtime, "coupa-demo", body).code == 201
 
     listed = runner.invoke(app, ["dead-letters", "list", "--json"])
     assert listed.exit_code == 0, listed.output

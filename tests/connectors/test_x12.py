@@ -56,7 +56,7 @@ def test_reads_an_850_and_answers_a_997_with_the_given_numbers() -> None:
     (group,) = [e for e in events if isinstance(e, GroupEnd)]
     (end,) = [e for e in events if isinstance(e, InterchangeEnd)]
     assert connector.wants_ta1(end.header)
-    reply = connector.acknowledge(
+    reply = connector.build_acknowledgement(
         end.header,
         [group.acknowledge()],
         numbers=ControlNumbers(interchange=41, group=7, transaction_set=3),
@@ -80,6 +80,8 @@ def test_no_acknowledgement_when_the_partner_takes_none() -> None:
     assert not connector.wants_ta1(end.header)
     numbers = ControlNumbers(interchange=1, group=1)
     assert (
-        connector.acknowledge(end.header, [group.acknowledge()], numbers=numbers, now=NOW, ta1=None)
+        connector.build_acknowledgement(
+            end.header, [group.acknowledge()], numbers=numbers, now=NOW, ta1=None
+        )
         is None
     )

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, update
 from gateway_api.store.control_numbers import MAXIMUM
 from gateway_api.store.engine import build_engine
 from gateway_api.store.tables import control_numbers
-from gateway_api.store.unit_of_work import UnitOfWork
+from gateway_api.store.unit_of_work import SqlUnitOfWork
 
 AT = datetime(2026, 11, 22, tzinfo=UTC)
 
@@ -24,7 +24,7 @@ def engine(database_url: str) -> Engine:
 
 
 def _allocate(engine: Engine, partner: str, scope: str, count: int = 1) -> list[int]:
-    with UnitOfWork(engine) as uow:
+    with SqlUnitOfWork(engine) as uow:
         numbers = uow.control_numbers.allocate(partner, scope, at=AT, count=count)
         uow.commit()
     return numbers
@@ -40,7 +40,7 @@ def test_numbers_start_at_one_and_follow_on_per_partner_and_scope(engine: Engine
 
 def test_a_rolled_back_allocation_is_given_back_with_its_document(engine: Engine) -> None:
     assert _allocate(engine, "edi-a", "set") == [1]
-    with UnitOfWork(engine) as uow:
+    with SqlUnitOfWork(engine) as uow:
         assert uow.control_numbers.allocate("edi-a", "set", at=AT) == [2]
         # no commit: the document that would carry 2 was never written
     assert _allocate(engine, "edi-a", "set") == [2]

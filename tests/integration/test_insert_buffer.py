@@ -13,7 +13,7 @@ from gateway_api.store import tables as t
 from gateway_api.store.engine import build_engine
 from gateway_api.store.insert_buffer import _postgres_statement
 from gateway_api.store.records import DocumentOutcome, DocumentRecord
-from gateway_api.store.unit_of_work import UnitOfWork
+from gateway_api.store.unit_of_work import SqlUnitOfWork
 
 AT = datetime(2026, 11, 22, tzinfo=UTC)
 
@@ -47,20 +47,20 @@ def test_staged_rows_are_visible_to_the_next_read(database_url: str) -> None:
     engine = build_engine(database_url, pool_size=1)
     first = _document()
     reply = _document(direction="outbound", in_reply_to=first.id, body=b"answer")
-    with UnitOfWork(engine) as uow:
+    with SqlUnitOfWork(engine) as uow:
         uow.documents.add(first, reply)  # staged: nothing sent yet
         stored = uow.documents.get(first.id)  # a read flushes first
         assert stored == first
         assert [r.id for r in uow.documents.replies_to(first.id)] == [reply.id]
         uow.commit()
-    with UnitOfWork(engine) as uow:
+    with SqlUnitOfWork(engine) as uow:
         assert uow.documents.get(reply.id) == reply  # bytes, text and times round-trip exactly
     engine.dispose()
 
 
 def test_uncommitted_staged_rows_vanish(database_url: str) -> None:
     engine = build_engine(database_url, pool_size=1)
-    with UnitOfWork(engine) as uow:
+    with SqlUnitOfWork(engine) as uow:
         uow.documents.add(_document())
     with engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(t.documents)).scalar() == 0
@@ -70,13 +70,13 @@ def test_uncommitted_staged_rows_vanish(database_url: str) -> None:
 def test_a_duplicate_key_surfaces_as_integrity_error_at_commit(database_url: str) -> None:
     engine = build_engine(database_url, pool_size=1)
     document = _document()
-    with UnitOfWork(engine) as uow:
+    with SqlUnitOfWork(engine) as uow:
         uow.documents.add(document)
         uow.idempotency.add(
             "p", "cxml", "k", document_id=document.id, response_document_id=None, at=AT
         )
         uow.commit()
-    with UnitOfWork(engine) as uow:
+    with SqlUnitOfWork(engine) as uow:
         uow.idempotency.add(
             "p", "cxml", "k", document_id=document.id, response_document_id=None, at=AT
         )

@@ -5,11 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
 import yaml
 
-from connectors.core import ConfigError, ConnectorContext
-from gateway_api.services.partners import PartnerDirectory
+from connectors.core import ConnectorContext
+from gateway_api.services.partners import PartnerDirectory, PartnerState
 from mappings.engine import MappingStore
 
 ENV = {"ACME_PO_SECRET": "po-secret-123456", "ACME_INVOICE_SECRET": "inv-secret-123456"}
@@ -42,10 +41,15 @@ def test_https_endpoints_are_accepted(mappings_dir: Path) -> None:
     _production_profile(mappings_dir, "https://acme.coupahost.com/cxml/invoices")
     partner = _directory(mappings_dir).get("acme-coupa")
     assert partner is not None
-    assert partner.connector.endpoint("InvoiceDetailRequest").startswith("https://")
+    assert partner.push is not None
+    assert str(partner.push.destination("InvoiceDetailRequest")).startswith("https://")
 
 
-def test_plain_http_endpoints_are_refused(mappings_dir: Path) -> None:
+def test_plain_http_endpoints_disable_the_partner_with_the_reason(mappings_dir: Path) -> None:
     _production_profile(mappings_dir, "http://acme.coupahost.com/cxml/invoices")
-    with pytest.raises(ConfigError, match="https in production: InvoiceDetailRequest"):
-        _directory(mappings_dir)
+    directory = _directory(mappings_dir)
+    assert directory.get("acme-coupa") is None
+    [status] = directory.statuses()
+    assert status.state is PartnerState.BROKEN
+    assert status.reason is not None
+    assert "https in production: InvoiceDetailRequest" in status.reason

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from connectors.testing.fake_platform_server import FakePlatform
 from gateway_api.runtime import Runtime
+from connectors.core.transport import Transports
 from gateway_api.services.outbox_dispatch import DispatchReport, OutboxDispatcher
 from gateway_api.services.retry_policy import RetryPolicy
 from schemas import Invoice, OrderConfirmation, ShipNotice
@@ -29,10 +30,10 @@ def test_concurrent_dispatchers_send_each_document_once(
 
     dispatchers = [
         OutboxDispatcher(
-            runtime.engine,
+            runtime.uow,
             runtime.directory,
             clock=runtime.clock,
-            http=runtime.http,
+            transports=Transports(runtime.http),
             policy=RetryPolicy(batch_size=3),
             senders=2,
         )

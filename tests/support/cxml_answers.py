@@ -6,6 +6,10 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from connectors.core.inbound import InboundRequest
+from connectors.cxml_platform import CXML_INGRESS
+from gateway_api.runtime import Runtime
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -23,3 +27,10 @@ def status_of(body: bytes) -> Answer:
     status = root.find("Response/Status")
     assert status is not None, body[:300]
     return Answer(int(status.get("code", "0")), status.get("text", ""), (status.text or "").strip())
+
+
+def receive_cxml(runtime: Runtime, partner_key: str, body: bytes) -> Answer:
+    """POST-equivalent: run `body` through the ingest pipeline's cXML ingress, read the answer."""
+    request = InboundRequest(body=body, content_type="text/xml; charset=utf-8")
+    result = runtime.ingest.receive(partner_key, request, ingress=CXML_INGRESS)
+    return status_of(result.reply.body)

@@ -39,6 +39,7 @@ from connectors.formats.cxml._outbound import (
 )
 from connectors.formats.cxml._parser import MAX_DEPTH
 from connectors.formats.cxml._payload_id import new_payload_id
+from connectors.formats.cxml._redact import mask_shared_secrets
 from connectors.formats.cxml._response import DEFAULT_VERSION, build_response
 from connectors.formats.cxml._ship_notice import build_ship_notice_request, read_ship_notice_request
 from connectors.formats.cxml._status import CxmlStatus
@@ -61,6 +62,7 @@ __all__ = [
     "build_ship_notice_request",
     "dtd_family",
     "format_cxml_datetime",
+    "mask_shared_secrets",
     "new_payload_id",
     "parse_cxml",
     "parse_cxml_datetime",

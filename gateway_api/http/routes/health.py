@@ -6,21 +6,21 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 
 from gateway_api.http.deps import RuntimeDep
 from gateway_api.runtime import Runtime
+from gateway_api.services.partners import PartnerState
+from gateway_api.store.ports import StoreError
 
 router = APIRouter(tags=["health"])
 
 
 def _database_ok(runtime: Runtime) -> bool:
     try:
-        with runtime.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except DBAPIError:
+        with runtime.uow() as uow:
+            uow.outbox.counts()
+    except StoreError:
         return False
     return True
 
@@ -29,9 +29,13 @@ def _database_ok(runtime: Runtime) -> bool:
 async def health(runtime: RuntimeDep) -> JSONResponse:
     """200 with component states when healthy, 503 when the database does not answer."""
     database = await run_in_threadpool(_database_ok, runtime)
+    statuses = await run_in_threadpool(runtime.directory.statuses)
+    # Counts only: this endpoint is public, and partner keys must not be enumerable.
+    # `GET /partners` (operator token) names them, with each broken profile's reason.
     body: dict[str, Any] = {
         "status": "ok" if database else "degraded",
         "database": "ok" if database else "unreachable",
-        "partners": len(runtime.directory.all()),
+        "partners": sum(s.state is PartnerState.READY for s in statuses),
+        "partners_disabled": sum(s.state is PartnerState.BROKEN for s in statuses),
     }
     return JSONResponse(body, status_code=200 if database else 503)

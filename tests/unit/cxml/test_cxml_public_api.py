@@ -22,6 +22,7 @@ PUBLIC = {
     "build_ship_notice_request",
     "dtd_family",
     "format_cxml_datetime",
+    "mask_shared_secrets",
     "new_payload_id",
     "parse_cxml",
     "parse_cxml_datetime",

@@ -1,0 +1,210 @@
+"""The X12 ingress: `POST /edi/x12/{partner_key}` for retailers that trade in ANSI X12.
+
+The body is raw X12 (one interchange or a mailbag); the partner authenticates with
+`Authorization: Bearer <token>`. Answers are the 997/999 (and TA1) of every readable
+interchange as `application/edi-x12`; what cannot be answered in X12 (no credentials, not one
+readable interchange, a body too large) is answered with problem+json, since there is no
+interchange to answer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import tzinfo
+from typing import Any
+
+from connectors.core.contract import ConnectorContext
+from connectors.core.errors import (
+    AuthenticityError,
+    ConnectorError,
+    DocumentError,
+)
+from connectors.core.inbound import (
+    BodyTooLargeError,
+    DocumentProblem,
+    InboundBatch,
+    InboundDocument,
+    InboundRefusal,
+    InboundReply,
+    InboundRequest,
+    InboundUnit,
+    Reason,
+    StoreUnavailableError,
+)
+from connectors.formats.x12 import (
+    InterchangeFailure,
+    TransactionSet,
+    X12Error,
+    X12InboundRules,
+    X12UnsupportedError,
+    read_850,
+    read_x12,
+)
+
+CONTENT_TYPE = "application/edi-x12"
+PROBLEM_JSON = "application/problem+json"
+IDEMPOTENCY_SCOPE = "x12-interchange"
+UNKNOWN_PARTNER = "unknown partner or wrong credentials"
+
+
+def set_reference(transaction_set: TransactionSet) -> str:
+    """The partner's document id of one set: `ISA13/GS06/ST02`."""
+    return "/".join(
+        (
+            transaction_set.interchange.control_number,
+            transaction_set.group.control_number,
+            transaction_set.control_number,
+        )
+    )
+
+
+def set_position(transaction_set: TransactionSet) -> dict[str, str]:
+    """Where a set sits in its body, as data (a dead letter keeps it for replay)."""
+    return {
+        "interchange": transaction_set.interchange.control_number,
+        "group": transaction_set.group.control_number,
+        "set": transaction_set.control_number,
+    }
+
+
+def set_label(transaction_set: TransactionSet) -> str:
+    """How a held set is named in its dead letter."""
+    return f"{transaction_set.set_id} {set_reference(transaction_set)} (ISA13/GS06/ST02)"
+
+
+def order_document(
+    transaction_set: TransactionSet, rules: X12InboundRules, *, tz: tzinfo
+) -> InboundDocument:
+    """An 850 read into its purchase order, or the problem that keeps it from being read."""
+    try:
+        order = read_850(transaction_set, rules, tz=tz)
+    except X12UnsupportedError as error:
+        return set_problem(transaction_set, Reason.UNSUPPORTED, error)
+    except X12Error as error:
+        return set_problem(transaction_set, Reason.MALFORMED, error)
+    if not transaction_set.ack.accepted:
+        codes = ", ".join(transaction_set.ack.codes) or "syntax errors"
+        return set_problem(
+            transaction_set, Reason.MALFORMED, None, f"the set has syntax errors ({codes})"
+        )
+    return set_document(transaction_set, content=order)
+
+
+def set_document(transaction_set: TransactionSet, **values: Any) -> InboundDocument:
+    """An `InboundDocument` for one set, with its reference, position and label."""
+    return InboundDocument(
+        kind=transaction_set.set_id,
+        reference=set_reference(transaction_set),
+        position=set_position(transaction_set),
+        label=set_label(transaction_set),
+        state=transaction_set,
+        **values,
+    )
+
+
+def set_problem(
+    transaction_set: TransactionSet,
+    reason: Reason,
+    error: X12Error | None,
+    message: str | None = None,
+) -> InboundDocument:
+    """A set that cannot be read; `error` (with its position and codes) goes into the 997."""
+    text = message or str(error)
+    return set_document(transaction_set, problem=DocumentProblem(reason, text, error))
+
+
+def problem_reply(status: int, title: str, detail: str) -> InboundReply:
+    """An RFC 9457 problem+json reply."""
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    return InboundReply(status, json.dumps(body).encode(), PROBLEM_JSON, kind="problem")
+
+
+def refusal_reply(error: ConnectorError) -> InboundReply:
+    """problem+json for a body that gets no X12 answer."""
+    if isinstance(error, AuthenticityError):
+        detail = f"{error}: send `Authorization: Bearer <token>` as agreed with the hub"
+        return problem_reply(401, "Unauthorized", detail)
+    if isinstance(error, BodyTooLargeError):
+        detail = f"{error.size} bytes; this gateway takes at most {error.limit}"
+        return problem_reply(413, "Body too large", detail)
+    if isinstance(error, DocumentError):
+        return problem_reply(400, "No readable X12 interchange", str(error))
+    if isinstance(error, StoreUnavailableError):
+        return problem_reply(503, "Service unavailable", f"{error}; retry later")
+    return problem_reply(500, "Internal error", "internal error; please retry later")
+
+
+class X12Ingress:
+    """The X12 front door (see the module docstring)."""
+
+    name = "x12"
+    path: str | None = "/edi/x12/{partner_key}"
+    media_type = CONTENT_TYPE
+    summary = "Receive X12 interchanges (850 purchase orders) from a trading partner"
+    description = (
+        "Authenticate (bearer token), store, translate and apply every interchange of the body "
+        "(a mailbag is fine); the answer is the 997 (or 999, and a TA1 when asked) of each "
+        "interchange, in the partner's delimiters, or 202 with no body when the partner takes "
+        "no acknowledgements. A set that cannot be read is rejected in its 997; the good sets "
+        "of the same interchange are stored."
+    )
+    refusal_statuses: Mapping[int, str] = {
+        202: "Accepted; the partner takes no acknowledgements",
+        400: "Not one readable X12 interchange (problem+json)",
+        401: "Unknown partner or wrong bearer token (problem+json)",
+        413: "Body over the size limit (problem+json)",
+        503: "The hub cannot store documents right now; retry (problem+json)",
+    }
+
+    def sniff(self, head: bytes) -> bool:
+        """X12 starts with `ISA` (after a BOM and white space)."""
+        return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"ISA")
+
+    def redact(self, body: bytes) -> bytes:
+        """X12 bodies carry no secret the hub uses (the bearer token is a header)."""
+        return body
+
+    def refuse_unknown(self, request: InboundRequest) -> InboundRefusal:
+        """The same 401 as a wrong token."""
+        del request
+        return InboundRefusal(AuthenticityError(UNKNOWN_PARTNER), kind="interchange")
+
+    def reply_refusal(self, refusal: InboundRefusal, context: ConnectorContext) -> InboundReply:
+        """problem+json: there is no interchange to answer in X12."""
+        del context
+        return refusal_reply(refusal.error)
+
+    def translate(
+        self, body: bytes, *, tz: tzinfo, config: Mapping[str, Any] | None = None
+    ) -> InboundBatch:
+        """Every 850 of every interchange, with a problem for each set that is not one."""
+        rules = X12InboundRules.model_validate(dict((config or {}).get("inbound") or {}))
+        documents: list[InboundDocument] = []
+        problems: list[str] = []
+        for event in read_x12(body):
+            if isinstance(event, InterchangeFailure):
+                problems.append(str(event.error))
+            elif isinstance(event, TransactionSet):
+                documents.append(self._translated(event, rules, tz))
+        if not documents and problems:
+            raise DocumentError(problems[0])
+        if not documents:
+            msg = "no 850 purchase order in the file"
+            raise DocumentError(msg)
+        unit = InboundUnit(IDEMPOTENCY_SCOPE, "translate", "translate", tuple(documents))
+        return InboundBatch("interchange", None, (unit,), tuple(problems))
+
+    @staticmethod
+    def _translated(event: TransactionSet, rules: X12InboundRules, tz: tzinfo) -> InboundDocument:
+        if event.set_id != "850":
+            message = (
+                f"transaction set {event.set_id} ({event.position(0)}) is not translated: "
+                "this hub reads 850 purchase orders from X12 partners"
+            )
+            return set_problem(event, Reason.UNSUPPORTED, None, message)
+        return order_document(event, rules, tz=tz)
+
+
+X12_INGRESS = X12Ingress()
+"""The X12 ingress every X12 connector declares."""

@@ -1,0 +1,775 @@
+"""The one ingest pipeline: every inbound body, whatever its protocol and however it came.
+
+HTTP push, file drop, pull and dead-letter replay all run through here:
+
+    connector.open              decode + authenticate (or an InboundRefusal, logged and answered
+                                by the protocol's ingress)
+    per document, no database   refused (the connector could not read it, the profile does not
+                                enable its kind), or mapped (a mapping problem holds it)
+    one transaction             per unit: a repeated idempotency key gets the original answer;
+                                per document: the order rules decide stored, held (a dead letter
+                                naming the document's position) or refused; the connector
+                                acknowledges each unit with numbers from the persisted counters;
+                                raw body, orders, dead letters, answers and keys commit together
+    connector.reply             the wire reply
+
+So one bad transaction set or message never takes the good ones of its interchange with it, and
+a document whose answer was committed is always in the log: a failure before the commit answered
+nothing, and the partner sends again. The store's errors decide the rest: a concurrent twin
+(same key) is retried once and becomes a duplicate; a value the store refuses refuses only the
+documents that carry one (each retried in a savepoint); the store being down is answered so that
+the partner retries (cXML 503, HTTP 503).
+
+The core never looks inside a protocol here: it works on `InboundBatch`, `InboundDocument` and
+`DocumentResult` values and on the canonical content (`PurchaseOrder`, `PartnerAcknowledgement`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from uuid import UUID, uuid4
+
+from connectors.core import Clock, ConnectorContext, ConnectorError
+from connectors.core.inbound import (
+    AckStatus,
+    BodyTooLargeError,
+    Disposition,
+    DocumentResult,
+    InboundBatch,
+    InboundDocument,
+    InboundRefusal,
+    InboundReply,
+    InboundRequest,
+    InboundUnit,
+    Ingress,
+    InternalError,
+    PartnerAcknowledgement,
+    Reason,
+    StoreUnavailableError,
+    UnitAnswer,
+)
+from gateway_api.domain import Order, OrderConflictError, StaleVersionError, UnknownOrderError
+from gateway_api.services.document_log import inbound_record, outbound_record
+from gateway_api.services.order_intake import decide_order_change, inbound_order_envelope
+from gateway_api.services.partners import Partner, PartnerDirectory
+from gateway_api.store.ports import (
+    StoreConflictError,
+    StoreError,
+    StoreValueError,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+from gateway_api.store.records import (
+    DeadLetterRecord,
+    DeadLetterStatus,
+    DocumentOutcome,
+    DocumentRecord,
+)
+from mappings.engine import MappingConfigError, MappingError, map_purchase_order
+from schemas import MappingReference, PurchaseOrder
+
+logger = logging.getLogger(__name__)
+
+VALUE_REFUSED = "the document holds a value out of the accepted range or format"
+UNAVAILABLE = "temporarily unable to store; retry"
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What became of one inbound body."""
+
+    reply: InboundReply
+    document_id: UUID | None
+    """The body in the document log (for a retransmission: the original it repeats)."""
+    received_id: UUID | None = None
+    """This body's own row in the document log."""
+    results: tuple[DocumentResult, ...] = ()
+    problems: tuple[str, ...] = ()
+    """Parts of the body that were not even a unit (a broken interchange in a mailbag)."""
+    refusal: InboundRefusal | None = None
+    """Set when the body was refused as a whole."""
+
+    def count(self, disposition: Disposition) -> int:
+        """How many documents ended so."""
+        return sum(1 for result in self.results if result.disposition is disposition)
+
+
+class PartnerNumbers:
+    """The `NumberAllocator` a connector numbers its answers and documents with: the partner's
+    persisted counters, in the caller's transaction."""
+
+    def __init__(self, uow: UnitOfWork, partner_key: str, now: datetime) -> None:
+        self._uow, self._partner_key, self._now = uow, partner_key, now
+
+    def allocate(self, scope: str, count: int = 1) -> int:
+        """The first of `count` new numbers in `scope`."""
+        numbers = self._uow.control_numbers.allocate(
+            self._partner_key, scope, at=self._now, count=count
+        )
+        return numbers[0]
+
+
+# -- what to do with a document, decided without the database --------------------------------
+
+
+@dataclass(frozen=True)
+class _Refuse:
+    reason: Reason
+    message: str
+
+
+@dataclass(frozen=True)
+class _Hold:
+    reason: Reason
+    error: str
+    """For the dead letter (the whole story)."""
+    message: str
+    """For the partner (lines and values, never our files)."""
+
+
+@dataclass(frozen=True)
+class _Apply:
+    order: PurchaseOrder
+    mapping: tuple[MappingReference, ...]
+
+
+@dataclass(frozen=True)
+class _Acknowledge:
+    acknowledgement: PartnerAcknowledgement
+
+
+_Plan = _Refuse | _Hold | _Apply | _Acknowledge
+_Write = Callable[[UnitOfWork], None]
+
+
+def _no_write(uow: UnitOfWork) -> None:
+    del uow
+
+
+@dataclass
+class _Decision:
+    result: DocumentResult
+    write: _Write = field(default=_no_write)
+    detail: str | None = None
+    """What the log keeps about the document when it is the body's only one (the dead
+    letter's whole error; the partner's message otherwise)."""
+
+
+_SAME_BODY = (UUID(int=0), None)
+"""Marks a unit repeated within one body: answered once, where it first appears."""
+
+
+class IngestPipeline:
+    """Runs inbound bodies into the store for the partners of a directory."""
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        directory: PartnerDirectory,
+        *,
+        clock: Clock,
+        context: ConnectorContext,
+    ) -> None:
+        self._uow = uow
+        self._directory = directory
+        self._clock = clock
+        self._context = context
+
+    # -- entry points -------------------------------------------------------------------------
+
+    def receive(
+        self, partner_key: str, request: InboundRequest, *, ingress: Ingress
+    ) -> IngestResult:
+        """A body POSTed to `ingress` for `partner_key`."""
+        partner = self._directory.inbound(partner_key, ingress)
+        if partner is None or partner.inbound is None:
+            # Answered exactly as a known partner with a bad credential would be.
+            return self._refuse(partner_key, request, ingress.refuse_unknown(request), ingress)
+        opened = partner.inbound.open(request, tz=partner.timezone)
+        if isinstance(opened, InboundRefusal):
+            return self._refuse(partner.key, request, opened, ingress)
+        return self.process(partner, request, opened)
+
+    def receive_from(self, partner: Partner, request: InboundRequest) -> IngestResult:
+        """A body the hub fetched itself (file drop, pull): the channel authenticated it."""
+        assert partner.inbound is not None
+        assert partner.ingress is not None
+        opened = partner.inbound.open(request, tz=partner.timezone)
+        if isinstance(opened, InboundRefusal):
+            return self._refuse(partner.key, request, opened, partner.ingress)
+        return self.process(partner, request, opened)
+
+    def refuse_oversized(
+        self, partner_key: str, request: InboundRequest, *, size: int, limit: int, ingress: Ingress
+    ) -> IngestResult:
+        """A body over the size limit: its first bytes are kept as an audit trace."""
+        refusal = InboundRefusal(BodyTooLargeError(size, limit))
+        return self._refuse(partner_key, request, refusal, ingress, declared_size=size)
+
+    def internal_error(self, ingress: Ingress) -> InboundReply:
+        """The answer for a failure of ours (retried by the partner): cXML 500, HTTP 500."""
+        refusal = InboundRefusal(InternalError("internal error; please retry later"))
+        return ingress.reply_refusal(refusal, self._context)
+
+    # -- a readable body ----------------------------------------------------------------------
+
+    def process(
+        self, partner: Partner, request: InboundRequest, batch: InboundBatch
+    ) -> IngestResult:
+        """Store an opened batch: dedup, map, apply, acknowledge, in one transaction."""
+        plans = [
+            [self._plan(partner, document) for document in unit.documents] for unit in batch.units
+        ]
+        raw_id = uuid4()
+        try:
+            try:
+                return self._commit(partner, request, batch, plans, raw_id, isolate=False)
+            except StoreConflictError:
+                # A concurrent twin (same key, or a `new` for the same order) committed first;
+                # a second attempt sees it and answers as a duplicate or a conflict.
+                return self._commit(partner, request, batch, plans, raw_id, isolate=False)
+            except StoreValueError as error:
+                logger.warning(
+                    "a body from %s holds a value the store refused: %s", partner.key, error
+                )
+                return self._commit(partner, request, batch, plans, raw_id, isolate=True)
+        except StoreError:
+            logger.exception("could not store a body from %s", partner.key)
+            assert partner.ingress is not None
+            refusal = InboundRefusal(StoreUnavailableError(UNAVAILABLE), authenticated=True)
+            return IngestResult(
+                partner.ingress.reply_refusal(refusal, self._context), None, refusal=refusal
+            )
+
+    def _plan(self, partner: Partner, document: InboundDocument) -> _Plan:
+        """Everything that needs no database: can it be read, is it enabled, does it map."""
+        if document.problem is not None:
+            return _Refuse(document.problem.reason, document.problem.message)
+        if document.kind not in partner.profile.documents.inbound:
+            message = f"{document.kind} is not accepted from this partner at this endpoint"
+            return _Refuse(Reason.NOT_ENABLED, message)
+        content = document.content
+        if isinstance(content, PartnerAcknowledgement):
+            return _Acknowledge(content)
+        if not isinstance(content, PurchaseOrder):
+            return _Refuse(Reason.UNSUPPORTED, f"{document.kind} carries nothing this hub takes")
+        try:
+            mapping = self._directory.mapping(partner.key)
+            mapped = map_purchase_order(content, mapping)
+        except (MappingError, MappingConfigError) as error:
+            return _Hold(Reason.MAPPING, str(error), for_partner(error))
+        return _Apply(mapped, tuple(mapping.references))
+
+    def _commit(
+        self,
+        partner: Partner,
+        request: InboundRequest,
+        batch: InboundBatch,
+        plans: list[list[_Plan]],
+        raw_id: UUID,
+        *,
+        isolate: bool,
+    ) -> IngestResult:
+        inbound = partner.inbound
+        assert inbound is not None
+        now = self._clock()
+        with self._uow() as uow:
+            found = self._lookup(uow, partner, batch.units)
+            originals = [self._original(uow, f) for f in found]
+            fresh = [f is None for f in found]
+            single = len(batch.units) == 1 and fresh[0] and len(batch.units[0].documents) == 1
+            raw: DocumentRecord | None = None
+            if not single:
+                raw = self._raw(
+                    partner, request, batch, raw_id, now, found=found, originals=originals
+                )
+                uow.documents.add(raw)
+            answers: list[UnitAnswer] = []
+            every_result: list[DocumentResult] = []
+            numbers = PartnerNumbers(uow, partner.key, now)
+            for unit, unit_plans, seen, original in zip(
+                batch.units, plans, found, originals, strict=True
+            ):
+                if seen is not None:
+                    every_result.extend(
+                        DocumentResult(d, Disposition.DUPLICATE) for d in unit.documents
+                    )
+                    if original is not None:
+                        answers.append(original)
+                    continue
+                decisions = [
+                    self._decide_and_write(uow, partner, d, p, raw_id, now, single, isolate)
+                    for d, p in zip(unit.documents, unit_plans, strict=True)
+                ]
+                results = [decision.result for decision in decisions]
+                answer = inbound.acknowledge(unit, results, numbers=numbers)
+                if single:
+                    raw = self._raw(
+                        partner,
+                        request,
+                        batch,
+                        raw_id,
+                        now,
+                        result=results[0],
+                        answer=answer,
+                        detail=decisions[0].detail,
+                    )
+                    uow.documents.add(raw)
+                    decisions[0].write(uow)
+                reply_id = self._log_answer(uow, partner, unit, answer, raw_id, now)
+                if answer is not None:
+                    answers.append(answer)
+                uow.idempotency.add(
+                    partner.key,
+                    unit.idempotency_scope,
+                    unit.idempotency_key,
+                    document_id=raw_id,
+                    response_document_id=reply_id,
+                    at=now,
+                )
+                every_result.extend(results)
+            uow.commit()
+        first = found[0]
+        repeated = len(found) == 1 and first is not None
+        result = IngestResult(
+            inbound.reply(answers),
+            first[0] if repeated and first is not None else raw_id,
+            raw_id,
+            tuple(every_result),
+            batch.problems,
+        )
+        _log(partner, batch, result)
+        return result
+
+    def _lookup(
+        self, uow: UnitOfWork, partner: Partner, units: Sequence[InboundUnit]
+    ) -> list[tuple[UUID, UUID | None] | None]:
+        """For each unit, the (document, answer) it repeats, if it was received before."""
+        found: list[tuple[UUID, UUID | None] | None] = []
+        in_body: set[tuple[str, str]] = set()
+        for unit in units:
+            key = (unit.idempotency_scope, unit.idempotency_key)
+            if key in in_body:
+                found.append(_SAME_BODY)
+                continue
+            in_body.add(key)
+            found.append(uow.idempotency.find(partner.key, *key))
+        return found
+
+    @staticmethod
+    def _original(uow: UnitOfWork, found: tuple[UUID, UUID | None] | None) -> UnitAnswer | None:
+        """The answer we gave the first time (none for a unit repeated in the same body)."""
+        if found is None or found is _SAME_BODY or found[1] is None:
+            return None
+        stored = uow.documents.get(found[1])
+        if stored is None:
+            return None
+        return UnitAnswer(
+            stored.body,
+            stored.kind,
+            stored.status_code or 200,
+            stored.content_type or "",
+            stored.payload_id,
+        )
+
+    def _decide_and_write(  # noqa: PLR0917
+        self,
+        uow: UnitOfWork,
+        partner: Partner,
+        document: InboundDocument,
+        plan: _Plan,
+        raw_id: UUID,
+        now: datetime,
+        single: bool,
+        isolate: bool,
+    ) -> _Decision:
+        """One document's verdict; its writes are done now, or by the caller once the raw body
+        is staged (a lone document, whose outcome the body record carries)."""
+        if isolate and single:
+            # The lone document is what the store refused.
+            return _Decision(
+                DocumentResult(document, Disposition.REFUSED, Reason.VALUE, VALUE_REFUSED)
+            )
+        if not isolate:
+            decision = self._decide(uow, partner, document, plan, raw_id, now)
+            if not single:
+                decision.write(uow)
+            return decision
+        try:
+            with uow.savepoint():
+                decision = self._decide(uow, partner, document, plan, raw_id, now)
+                decision.write(uow)
+        except StoreValueError:
+            return _Decision(
+                DocumentResult(document, Disposition.REFUSED, Reason.VALUE, VALUE_REFUSED)
+            )
+        return decision
+
+    def _decide(  # noqa: PLR0911, PLR0917 - one return per verdict
+        self,
+        uow: UnitOfWork,
+        partner: Partner,
+        document: InboundDocument,
+        plan: _Plan,
+        raw_id: UUID,
+        now: datetime,
+    ) -> _Decision:
+        """The domain's verdict on one document (reads and locks, writes nothing yet)."""
+        if isinstance(plan, _Refuse):
+            return _Decision(
+                DocumentResult(document, Disposition.REFUSED, plan.reason, plan.message)
+            )
+        if isinstance(plan, _Hold):
+            return self._hold(partner, document, raw_id, now, plan.reason, plan.error, plan.message)
+        if isinstance(plan, _Acknowledge):
+            return self._acknowledgement(uow, partner, document, plan.acknowledgement, raw_id, now)
+        envelope = inbound_order_envelope(
+            plan.order,
+            raw_document_id=raw_id,
+            connector=partner.profile.connector,
+            partner=partner.key,
+            payload_id=document.reference,
+            at=now,
+            mapping=plan.mapping,
+        )
+        try:
+            change = decide_order_change(uow, envelope)
+        except UnknownOrderError as error:
+            return self._hold(partner, document, raw_id, now, Reason.SEQUENCE, str(error))
+        except OrderConflictError as error:
+            assert partner.inbound is not None
+            if partner.inbound.answers_business_problems:
+                return _Decision(
+                    DocumentResult(document, Disposition.REFUSED, Reason.CONFLICT, str(error))
+                )
+            return self._hold(partner, document, raw_id, now, Reason.CONFLICT, str(error))
+        return _Decision(DocumentResult(document, Disposition.STORED), change.write)
+
+    def _hold(  # noqa: PLR0917
+        self,
+        partner: Partner,
+        document: InboundDocument,
+        raw_id: UUID,
+        now: datetime,
+        reason: Reason,
+        error: str,
+        message: str | None = None,
+    ) -> _Decision:
+        """Keep the document as a dead letter that names where it sits in the body."""
+        text = named(document, error)
+        letter = DeadLetterRecord(
+            id=uuid4(),
+            document_id=raw_id,
+            partner_key=partner.key,
+            stage=reason.value,
+            error=text,
+            status=DeadLetterStatus.OPEN,
+            attempts=0,
+            created_at=now,
+            updated_at=now,
+            resolved_at=None,
+            position=dict(document.position) or None,
+        )
+        logger.warning("%s from %s held (%s): %s", document.kind, partner.key, reason, text)
+
+        def write(uow: UnitOfWork) -> None:
+            uow.dead_letters.add(letter)
+
+        result = DocumentResult(document, Disposition.HELD, reason, message or error)
+        return _Decision(result, write, text)
+
+    @staticmethod
+    def _acknowledgement(  # noqa: PLR0917
+        uow: UnitOfWork,
+        partner: Partner,
+        document: InboundDocument,
+        acknowledgement: PartnerAcknowledgement,
+        raw_id: UUID,
+        now: datetime,
+    ) -> _Decision:
+        """A partner's verdict on documents we sent: recorded on their outbox rows; a rejection
+        dead-letters the document (replay sends it again)."""
+        matched = []
+        for item in acknowledgement.documents:
+            row = uow.outbox.find_by_ack_key(partner.key, item.ack_key)
+            if row is None:
+                logger.warning(
+                    "an acknowledgement from %s names no document of ours: %s",
+                    partner.key,
+                    item.description,
+                )
+                continue
+            matched.append((row, item))
+
+        def write(uow: UnitOfWork) -> None:
+            for row, item in matched:
+                uow.outbox.record_acknowledgment(row.id, item.status.value, at=now)
+                if item.status is not AckStatus.REJECTED:
+                    continue
+                reason = f"the partner's {document.kind} rejected our {item.description}"
+                uow.outbox.mark_dead(row.id, at=now, error=reason)
+                uow.dead_letters.add(
+                    DeadLetterRecord(
+                        id=uuid4(),
+                        document_id=row.last_document_id or raw_id,
+                        partner_key=partner.key,
+                        stage="acknowledgment",
+                        error=reason,
+                        status=DeadLetterStatus.OPEN,
+                        attempts=row.attempts,
+                        created_at=now,
+                        updated_at=now,
+                        resolved_at=None,
+                        outbox_id=row.id,
+                    )
+                )
+
+        if acknowledgement.documents and not matched:
+            message = "the acknowledgement names no document of ours"
+            result = DocumentResult(document, Disposition.STORED, Reason.UNMATCHED, message)
+        else:
+            result = DocumentResult(document, Disposition.STORED)
+        return _Decision(result, write)
+
+    # -- the document log ---------------------------------------------------------------------
+
+    def _raw(
+        self,
+        partner: Partner,
+        request: InboundRequest,
+        batch: InboundBatch,
+        raw_id: UUID,
+        now: datetime,
+        *,
+        result: DocumentResult | None = None,
+        answer: UnitAnswer | None = None,
+        detail: str | None = None,
+        found: Sequence[tuple[UUID, UUID | None] | None] = (),
+        originals: Sequence[UnitAnswer | None] = (),
+    ) -> DocumentRecord:
+        """The log record of the body: a lone document's outcome, or the body's summary."""
+        correlation = None
+        if result is not None:
+            outcome = _OUTCOMES[result.disposition]
+            status = answer.status_code if answer is not None else 200
+            detail = detail or _detail(result, batch)
+            content = result.document.content
+            if isinstance(content, PurchaseOrder):
+                correlation = content.order_id
+        elif all(f is not None for f in found):
+            outcome, status = DocumentOutcome.DUPLICATE, 200
+            first = found[0]
+            if len(found) == 1 and first is not None:
+                original = originals[0]
+                status = original.status_code if original is not None else 200
+                detail = f"retransmission of document {first[0]}; original answer repeated"
+            else:
+                detail = "retransmission of units already answered"
+        else:
+            outcome, status = DocumentOutcome.PROCESSED, 200
+            detail = "; ".join(batch.problems) or batch.note
+        assert partner.ingress is not None
+        return inbound_record(
+            request.body,
+            redacted=partner.ingress.redact(request.body),
+            partner_key=partner.key,
+            protocol=partner.protocol,
+            kind=batch.kind,
+            outcome=outcome,
+            status_code=status,
+            at=now,
+            authenticated=True,
+            payload_id=batch.reference,
+            correlation_id=correlation,
+            detail=detail,
+            content_type=request.content_type,
+            remote_addr=request.remote_addr,
+            document_id=raw_id,
+        )
+
+    @staticmethod
+    def _log_answer(  # noqa: PLR0917
+        uow: UnitOfWork,
+        partner: Partner,
+        unit: InboundUnit,
+        answer: UnitAnswer | None,
+        raw_id: UUID,
+        now: datetime,
+    ) -> UUID | None:
+        if answer is None:
+            return None
+        record = outbound_record(
+            answer.body,
+            partner_key=partner.key,
+            protocol=partner.protocol,
+            kind=answer.kind,
+            at=now,
+            content_type=answer.content_type,
+            payload_id=answer.reference,
+            correlation_id=unit.reference,
+            in_reply_to=raw_id,
+            status_code=answer.status_code,
+        )
+        uow.documents.add(record)
+        return record.id
+
+    def _refuse(
+        self,
+        partner_key: str,
+        request: InboundRequest,
+        refusal: InboundRefusal,
+        ingress: Ingress,
+        *,
+        declared_size: int | None = None,
+    ) -> IngestResult:
+        """Refused as a whole: an audit row (truncated when unauthenticated) and the answer."""
+        reply = ingress.reply_refusal(refusal, self._context)
+        now = self._clock()
+        inbound = inbound_record(
+            request.body,
+            redacted=ingress.redact(request.body),
+            partner_key=partner_key,
+            protocol=ingress.name,
+            kind=refusal.kind,
+            outcome=DocumentOutcome.REJECTED,
+            status_code=reply.status,
+            at=now,
+            authenticated=refusal.authenticated,
+            payload_id=refusal.reference,
+            detail=str(refusal.error),
+            content_type=request.content_type,
+            remote_addr=request.remote_addr,
+            declared_size=declared_size,
+        )
+        records = [inbound]
+        if reply.body:
+            records.append(
+                outbound_record(
+                    reply.body,
+                    partner_key=inbound.partner_key,
+                    protocol=ingress.name,
+                    kind=reply.kind or "reply",
+                    at=now,
+                    content_type=reply.content_type,
+                    in_reply_to=inbound.id,
+                    status_code=reply.status,
+                )
+            )
+        try:
+            with self._uow() as uow:
+                uow.documents.add(*records)
+                uow.commit()
+        except StoreError:
+            logger.exception("could not log a refused body for %r", partner_key)
+        logger.info("refused a body for %r: %s %s", partner_key, reply.status, refusal.error)
+        return IngestResult(reply, inbound.id, inbound.id, refusal=refusal)
+
+    # -- dead-letter replay -------------------------------------------------------------------
+
+    def replay(
+        self, uow: UnitOfWork, partner: Partner, stored: DocumentRecord, letter: DeadLetterRecord
+    ) -> Order:
+        """Read a held document again from its stored body and apply it, in `uow`.
+
+        The connector finds it from the position the dead letter keeps. Raises what keeps it
+        from applying (`ConnectorError`, a mapping or order error), naming the document when it
+        is one of several in its body.
+        """
+        if partner.inbound is None:
+            msg = f"partner {partner.key!r} no longer receives documents through its connector"
+            raise ReplayError(msg)
+        document = partner.inbound.reread(stored.body, letter.position or {}, tz=partner.timezone)
+        try:
+            return self._apply_again(uow, partner, document, stored, letter)
+        except (ConnectorError, MappingError, MappingConfigError, OrderConflictError) as error:
+            raise ReplayError(named(document, str(error))) from error
+
+    def _apply_again(
+        self,
+        uow: UnitOfWork,
+        partner: Partner,
+        document: InboundDocument,
+        stored: DocumentRecord,
+        letter: DeadLetterRecord,
+    ) -> Order:
+        order = document.content
+        if not isinstance(order, PurchaseOrder):
+            msg = f"{document.kind} {document.reference} holds no order to apply"
+            raise ReplayError(msg)
+        if order.version is None and uow.orders.changed_since(
+            partner.key, order.order_id, letter.created_at
+        ):
+            # Without a version it would become the next one and undo newer changes.
+            msg = (
+                f"order {order.order_id!r} changed after this document was held, and the "
+                "document carries no orderVersion; it is superseded"
+            )
+            raise StaleVersionError(msg)
+        mapping = self._directory.mapping(partner.key)
+        change = decide_order_change(
+            uow,
+            inbound_order_envelope(
+                map_purchase_order(order, mapping),
+                raw_document_id=stored.id,
+                connector=partner.profile.connector,
+                partner=partner.key,
+                payload_id=document.reference,
+                at=self._clock(),
+                mapping=mapping.references,
+            ),
+        )
+        change.write(uow)
+        return change.order
+
+
+class ReplayError(Exception):
+    """A held document could not be applied again; the message says why (and which one)."""
+
+
+def named(document: InboundDocument, error: str) -> str:
+    """`error`, prefixed with the document's name when it is one of several in its body."""
+    return f"{document.name}: {error}" if document.position else error
+
+
+def for_partner(error: MappingError | MappingConfigError) -> str:
+    """What the sender may read about a mapping failure: its lines and values, not our files."""
+    if isinstance(error, MappingConfigError):
+        return "the supplier's mapping for this buyer is being corrected"
+    problems = [
+        f"line {p.line_number}: {p.field} {p.value!r} is not known"
+        if p.line_number is not None
+        else f"{p.field} {p.value!r} is not known"
+        for p in error.problems
+    ]
+    return "; ".join(problems)
+
+
+_OUTCOMES = {
+    Disposition.STORED: DocumentOutcome.PROCESSED,
+    Disposition.HELD: DocumentOutcome.HELD,
+    Disposition.REFUSED: DocumentOutcome.REJECTED,
+    Disposition.DUPLICATE: DocumentOutcome.DUPLICATE,
+}
+
+
+def _detail(result: DocumentResult, batch: InboundBatch) -> str | None:
+    """What the log keeps about a lone document: why it was not stored, or the batch's note."""
+    if result.disposition is Disposition.STORED and result.reason is None:
+        return batch.note
+    return result.message or batch.note
+
+
+def _log(partner: Partner, batch: InboundBatch, result: IngestResult) -> None:
+    logger.info(
+        "%s from %s: %d stored, %d held, %d refused, %d duplicate, %d unreadable parts",
+        batch.kind,
+        partner.key,
+        result.count(Disposition.STORED),
+        result.count(Disposition.HELD),
+        result.count(Disposition.REFUSED),
+        result.count(Disposition.DUPLICATE),
+        len(batch.problems),
+    )

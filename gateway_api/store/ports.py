@@ -1,0 +1,251 @@
+"""The storage port: what services need from a store, as protocols, and the errors it raises.
+
+Services depend on `UnitOfWork` (one transaction, every repository on it) and receive a
+`UnitOfWorkFactory`; they never build an engine or catch a driver's exceptions. The SQL
+implementation (`SqlUnitOfWork` and the `Sql*Repository` classes, over SQLAlchemy Core) is one
+adapter; tests can hand a service a fake that keeps rows in memory (cosmicpython's lesson: fakes
+hold state, so tests assert on state, not on calls).
+
+A store translates its failures into three errors, so that callers know what to do:
+
+    StoreError                  base
+    ├── StoreUnavailableError   the store cannot be reached or failed: answer "retry later"
+    ├── StoreConflictError      a concurrent writer committed the same key first: retry once
+    └── StoreValueError         a value the store cannot hold (out of range): the input's fault
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Protocol, Self
+from uuid import UUID
+
+from gateway_api.domain import Order, OrderEvent
+from gateway_api.store.records import (
+    DeadLetterRecord,
+    DocumentRecord,
+    FulfilmentRecord,
+    FulfilmentStatus,
+    OrderSummary,
+    OutboxRecord,
+    StoredEvent,
+)
+from schemas import MappingReference
+
+
+class StoreError(Exception):
+    """Base of the store's errors."""
+
+
+class StoreUnavailableError(StoreError):
+    """The store could not be reached or failed; the work can be retried later."""
+
+
+class StoreConflictError(StoreError):
+    """A concurrent writer committed the same unique key first (a twin request)."""
+
+
+class StoreValueError(StoreError):
+    """The store refused a value (out of range, invalid for its column type)."""
+
+
+class DocumentRepository(Protocol):
+    """The document log: append-only rows of raw bytes and what was done with them."""
+
+    def add(self, *records: DocumentRecord) -> None: ...
+    def get(self, document_id: UUID) -> DocumentRecord | None: ...
+    def query(
+        self,
+        *,
+        partner_key: str | None = None,
+        direction: str | None = None,
+        kind: str | None = None,
+        outcome: str | None = None,
+        payload_id: str | None = None,
+        correlation_id: str | None = None,
+        before: datetime | None = None,
+        limit: int = 100,
+    ) -> list[DocumentRecord]: ...
+    def replies_to(self, document_id: UUID) -> list[DocumentRecord]: ...
+
+
+class IdempotencyRepository(Protocol):
+    """Keys of inbound units already answered, pointing at the answer we gave."""
+
+    def find(self, partner_key: str, scope: str, key: str) -> tuple[UUID, UUID | None] | None: ...
+    def add(
+        self,
+        partner_key: str,
+        scope: str,
+        key: str,
+        *,
+        document_id: UUID,
+        response_document_id: UUID | None,
+        at: datetime,
+    ) -> None: ...
+
+
+class OrderRepository(Protocol):
+    """Orders, their lines and their history."""
+
+    def get_for_update(self, partner_key: str, order_id: str) -> Order | None: ...
+    def lock(self, order_uuid: UUID) -> Order | None: ...
+    def get(self, order_uuid: UUID) -> tuple[Order, list[MappingReference]] | None: ...
+    def add(
+        self,
+        order: Order,
+        event: OrderEvent,
+        *,
+        document_id: UUID,
+        mapping: Sequence[MappingReference],
+        event_id: UUID,
+    ) -> None: ...
+    def save(
+        self,
+        order: Order,
+        event: OrderEvent,
+        *,
+        document_id: UUID,
+        mapping: Sequence[MappingReference],
+        event_id: UUID,
+    ) -> None: ...
+    def query(
+        self,
+        *,
+        partner_key: str | None = None,
+        status: str | None = None,
+        order_id: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[OrderSummary]: ...
+    def history(self, order_uuid: UUID) -> list[StoredEvent]: ...
+    def changed_since(self, partner_key: str, order_id: str, moment: datetime) -> bool: ...
+
+
+class DeadLetterRepository(Protocol):
+    """Documents kept but not applied (or not delivered), and their replay state."""
+
+    def add(self, record: DeadLetterRecord) -> None: ...
+    def get(self, dead_letter_id: UUID, *, for_update: bool = False) -> DeadLetterRecord | None: ...
+    def query(
+        self, *, status: str | None = None, partner_key: str | None = None, limit: int = 100
+    ) -> list[DeadLetterRecord]: ...
+    def mark_replayed(self, dead_letter_id: UUID, *, at: datetime) -> None: ...
+    def record_failed_replay(self, dead_letter_id: UUID, *, error: str, at: datetime) -> None: ...
+
+
+class PartnerRepository(Protocol):
+    """The partners table, mirrored from the partner profiles."""
+
+    def sync(self, rows: Sequence[Mapping[str, Any]]) -> None: ...
+
+
+class OutboxRepository(Protocol):
+    """Documents to deliver, claimed under a lease, with each outcome."""
+
+    def add(self, record: OutboxRecord) -> None: ...
+    def get(self, outbox_id: UUID, *, for_update: bool = False) -> OutboxRecord | None: ...
+    def claim_due(
+        self,
+        *,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        partner_key: str | None = None,
+        outbox_id: UUID | None = None,
+    ) -> list[OutboxRecord]: ...
+    def record_sent_documents(self, sent: Sequence[tuple[UUID, UUID]]) -> None: ...
+    def mark_delivered(self, outbox_ids: Sequence[UUID], *, at: datetime) -> None: ...
+    def reschedule(
+        self, outbox_id: UUID, *, at: datetime, next_attempt_at: datetime, error: str
+    ) -> None: ...
+    def mark_dead(self, outbox_id: UUID, *, at: datetime, error: str) -> None: ...
+    def requeue(self, outbox_id: UUID, *, at: datetime) -> None: ...
+    def find_by_ack_key(self, partner_key: str, ack_key: str) -> OutboxRecord | None: ...
+    def record_acknowledgment(
+        self, outbox_id: UUID, acknowledgment: str, *, at: datetime
+    ) -> None: ...
+    def query(
+        self,
+        *,
+        status: str | None = None,
+        partner_key: str | None = None,
+        order_uuid: UUID | None = None,
+        limit: int = 100,
+    ) -> list[OutboxRecord]: ...
+    def counts(self) -> dict[str, int]: ...
+
+
+class FulfilmentRepository(Protocol):
+    """Confirmations, ship notices and invoices the supplier issued."""
+
+    def add(self, record: FulfilmentRecord) -> None: ...
+    def for_order(self, order_uuid: UUID) -> list[FulfilmentRecord]: ...
+    def business_id_taken(
+        self, partner_key: str, document_type: str, business_id: str, *, except_order: UUID
+    ) -> bool: ...
+    def set_status(self, record_id: UUID, status: FulfilmentStatus, *, at: datetime) -> None: ...
+
+
+class ControlNumberRepository(Protocol):
+    """Persisted counters per partner and scope (X12 ISA13/GS06/ST02, EDIFACT references)."""
+
+    def allocate(
+        self, partner_key: str, scope: str, *, at: datetime, count: int = 1
+    ) -> list[int]: ...
+
+
+class CursorRepository(Protocol):
+    """Where each pull of each partner stopped."""
+
+    def get(self, partner_key: str, stream: str) -> str | None: ...
+    def save(self, partner_key: str, stream: str, cursor: str | None, *, at: datetime) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction with every repository on it: `with factory() as uow: ...; uow.commit()`.
+
+    Anything not committed is rolled back when the block ends. The store's failures leave the
+    block as `StoreError` subclasses.
+    """
+
+    @property
+    def documents(self) -> DocumentRepository: ...
+    @property
+    def idempotency(self) -> IdempotencyRepository: ...
+    @property
+    def orders(self) -> OrderRepository: ...
+    @property
+    def dead_letters(self) -> DeadLetterRepository: ...
+    @property
+    def partners(self) -> PartnerRepository: ...
+    @property
+    def outbox(self) -> OutboxRepository: ...
+    @property
+    def fulfilment(self) -> FulfilmentRepository: ...
+    @property
+    def control_numbers(self) -> ControlNumberRepository: ...
+    @property
+    def cursors(self) -> CursorRepository: ...
+
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    def commit(self) -> None:
+        """Make everything done in this unit durable."""
+        ...
+
+    def savepoint(self) -> AbstractContextManager[None]:
+        """A nested transaction: leaving the block with an exception undoes only its writes."""
+        ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+"""How services get a fresh unit of work."""
