@@ -80,13 +80,16 @@ from bench.ingest import (
 )
 from bench.ingest import Options as IngestOptions
 from connectors.core import ConnectorContext
-from connectors.core.contract import OutboundMessage
-from connectors.cxml_platform import CxmlPlatformConnector
+from connectors.core.http import build_http_client
+from connectors.core.inbound import InboundRequest
+from connectors.core.transport import Transports
+from connectors.cxml_platform import CXML_INGRESS, CxmlPlatformConnector
+from connectors.cxml_platform import connector as cxml_platform_connector
 from connectors.formats.cxml import DtdValidator, parse_cxml
 from connectors.testing.cxml_documents import LineSpec, TradingPartners, order_request
 from gateway_api.demo.platforms import fake_platform_for, point_profile_at
 from gateway_api.domain.fulfilment import ConfirmCommand, InvoiceCommand, ShipCommand
-from gateway_api.runtime import Runtime, build_runtime, outbound_client, utc_now
+from gateway_api.runtime import Runtime, build_runtime, http_settings, utc_now
 from gateway_api.services.outbox_dispatch import (
     DispatchReport,
     OutboxDispatcher,
@@ -100,7 +103,7 @@ from gateway_api.store import tables as t
 from gateway_api.store.engine import build_engine
 from gateway_api.store.migrate import upgrade
 from gateway_api.store.records import OutboxRecord
-from gateway_api.store.unit_of_work import UnitOfWork
+from gateway_api.store.unit_of_work import SqlUnitOfWork
 from mappings.engine import MappingStore
 from schemas import DOCUMENT_ADAPTER, Identifier, Package
 
@@ -344,11 +347,12 @@ def place_orders(runtime: Runtime, count: int, run: str, scratch: Path) -> dict[
         for number in range(1, count + 1):
             key = PARTNERS[(number - 1) % len(PARTNERS)]
             body = order_body(key, senders[key], run, number)
-            answer = runtime.cxml_ingest.receive(
-                key, body, remote_addr="127.0.0.1", content_type="text/xml; charset=utf-8"
+            request = InboundRequest(
+                body=body, remote_addr="127.0.0.1", content_type="text/xml; charset=utf-8"
             )
-            if answer.http_status != 200:
-                raise BenchError(f"{key} order {number} refused: {answer.body[:400]!r}")
+            reply = runtime.ingest.receive(key, request, ingress=CXML_INGRESS).reply
+            if reply.status != 200:
+                raise BenchError(f"{key} order {number} refused: {reply.body[:400]!r}")
             write_record(outs[key], body)
     return files
 
@@ -386,7 +390,7 @@ def fulfil(runtime: Runtime, run: str) -> int:
 
 def outbox_counts(engine: Engine) -> dict[str, int]:
     """Outbox rows per status, and open dead letters."""
-    with UnitOfWork(engine) as uow:
+    with SqlUnitOfWork(engine) as uow:
         counts = uow.outbox.counts()
     with engine.connect() as conn:
         counts["dead_letters"] = int(
@@ -548,13 +552,6 @@ class StopwatchDispatcher(OutboxDispatcher):
         finally:
             self.phases.prepare += time.perf_counter() - started
 
-    def _check_dtd(self, message: OutboundMessage) -> None:
-        started = time.perf_counter()
-        try:
-            super()._check_dtd(message)
-        finally:
-            self.phases.dtd += time.perf_counter() - started
-
     def _send(self, item: _Prepared) -> _Outcome:
         started = time.perf_counter()
         try:
@@ -698,7 +695,7 @@ class AllThreadsProfile:
 
 
 _D = "gateway_api.services.outbox_dispatch:OutboxDispatcher."
-_R = "gateway_api.store.outbox_repository:OutboxRepository."
+_R = "gateway_api.store.outbox_repository:SqlOutboxRepository."
 _C = "connectors.cxml_platform.connector:CxmlPlatformConnector."
 _STEPS: tuple[tuple[str, str], ...] = (
     ("run (main thread)", _D + "run"),
@@ -707,12 +704,12 @@ _STEPS: tuple[tuple[str, str], ...] = (
     ("  _prepare", _D + "_prepare"),
     ("    DOCUMENT_ADAPTER.validate_python", "pydantic.type_adapter:TypeAdapter.validate_python"),
     ("    connector.render", _C + "render"),
-    ("    _check_dtd", _D + "_check_dtd"),
     ("  _sent_record (mask, sha256)", _D + "_sent_record"),
     ("  record_sent_documents (one executemany)", _R + "record_sent_documents"),
-    ("  UnitOfWork.commit", "gateway_api.store.unit_of_work:UnitOfWork.commit"),
+    ("  SqlUnitOfWork.commit", "gateway_api.store.unit_of_work:SqlUnitOfWork.commit"),
     ("2 _send (sender threads)", _D + "_send"),
-    ("  httpx Client.post", "httpx._client:Client.post"),
+    ("  Transports.deliver", "connectors.core.transport:Transports.deliver"),
+    ("  httpx Client.send", "httpx._client:Client.send"),
     ("  read_receipt", _C + "read_receipt"),
     ("3 _record (log answers, mark delivered)", _D + "_record"),
     ("  _answer_record", _D + "_answer_record"),
@@ -759,7 +756,7 @@ def per_document_costs(
 ) -> dict[str, Any]:
     """timeit (best of 5) of the dispatcher's per-document CPU steps on `sample` outbox documents
     (all three documents of evenly spread orders), and a check that every rendering is valid."""
-    with UnitOfWork(engine) as uow:
+    with SqlUnitOfWork(engine) as uow:
         records = uow.outbox.query(limit=10_000_000)
     orders = sorted({r.order_uuid for r in records if r.order_uuid is not None}, key=str)
     wanted = max(1, sample // DOCUMENTS_PER_ORDER)
@@ -838,6 +835,26 @@ class Bench:
     expected: int
 
 
+@contextlib.contextmanager
+def _timing_dtd_checks(schema_dir: Path, phases: Phases) -> Iterator[None]:
+    """Time every DTD check the connectors make through their shared validator."""
+    validator = cxml_platform_connector._dtd_validator(schema_dir)
+    plain = validator.validate
+
+    def timed(document: Any) -> list[str]:
+        started = time.perf_counter()
+        try:
+            return plain(document)
+        finally:
+            phases.dtd += time.perf_counter() - started
+
+    validator.validate = timed  # type: ignore[method-assign, assignment]
+    try:
+        yield
+    finally:
+        del validator.validate
+
+
 def dispatch_run(
     bench: Bench, dtd: bool, *, role: str = "timed", senders: int = 0, batch_size: int = 0
 ) -> dict[str, Any]:
@@ -857,24 +874,28 @@ def dispatch_run(
         http = runtime.http
         if senders != options.senders:  # the client's pool is sized by the sender count
             sized = runtime.settings.model_copy(update={"outbox_senders": senders})
-            http = stack.enter_context(outbound_client(sized))
+            http = stack.enter_context(build_http_client(http_settings(sized)))
         fakes = stack.enter_context(fake_platforms(bench.mappings, bench.order_files))
         for fake in fakes:
             point_profile_at(bench.mappings, fake.partner_key, fake.endpoints)
+        # The connectors validate what they render against the DTDs of their context's
+        # schema directory (DTD on) or not at all (DTD off).
+        schema_dir = options.dtd_dir if dtd else None
         directory = PartnerDirectory(
             MappingStore(bench.mappings),
-            context=ConnectorContext(clock=utc_now, hostname=HOSTNAME),
+            context=ConnectorContext(clock=utc_now, hostname=HOSTNAME, schema_dir=schema_dir),
             production=False,
         )
         dispatcher = StopwatchDispatcher(
-            runtime.engine,
+            runtime.uow,
             directory,
             clock=utc_now,
-            http=http,
+            transports=Transports(http),
             policy=RetryPolicy(batch_size=batch_size),
-            dtd_validator=bench.validator if dtd else None,
             senders=senders,
         )
+        if schema_dir is not None:
+            stack.enter_context(_timing_dtd_checks(schema_dir, dispatcher.phases))
         profiler = AllThreadsProfile() if profile else None
         pids = {fake.pid for fake in fakes}
         before = CpuSnapshot.take(pids, not options.sqlite)

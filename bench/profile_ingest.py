@@ -25,34 +25,36 @@ from typing import Any
 
 from bench.ingest import DEFAULT_DATABASE_URL, Options, reset_database
 from bench.orders import PARTNER, order_request
+from connectors.core.inbound import InboundRequest
+from connectors.cxml_platform import CXML_INGRESS
 
 # "label | module:qualname", resolved to code objects and looked up in the cProfile statistics;
 # functions that no longer exist show as n/a
 _STEP_TABLE = """
-receive (everything)                                | gateway_api.services.cxml_ingest:CxmlIngestService.receive
-  decode: cXML bytes -> document                    | connectors.cxml_platform.connector:CxmlPlatformConnector.decode
-  authenticate                                      | connectors.cxml_platform.connector:CxmlPlatformConnector.authenticate
-  _plan: read_order + mapping + Envelope            | gateway_api.services.cxml_ingest:CxmlIngestService._plan
-    read_order: document -> PurchaseOrder           | connectors.cxml_platform.connector:CxmlPlatformConnector.read_order
+receive (everything)                                | gateway_api.services.ingest:IngestPipeline.receive
+  open: decode + authenticate + read                | connectors.cxml_platform.connector:CxmlPlatformConnector.open
+    decode: cXML bytes -> document                  | connectors.cxml_platform.connector:CxmlPlatformConnector.decode
+    authenticate                                    | connectors.cxml_platform.connector:CxmlPlatformConnector.authenticate
+    read: document -> PurchaseOrder                 | connectors.cxml_platform.ingress:order_document
+  _plan: mapping                                    | gateway_api.services.ingest:IngestPipeline._plan
     map_purchase_order                              | mappings.engine.orders:map_purchase_order
-  _commit: one transaction                          | gateway_api.services.cxml_ingest:CxmlIngestService._commit
-    UnitOfWork.__enter__ (checkout, BEGIN)          | gateway_api.store.unit_of_work:UnitOfWork.__enter__
-    duplicate check (SELECT)                        | gateway_api.services.cxml_ingest:CxmlIngestService._answer_if_duplicate
-    decide_order_change (SELECT FOR UPDATE)         | gateway_api.services.order_intake:decide_order_change
-    _record: rows of the outcome                    | gateway_api.services.cxml_ingest:CxmlIngestService._record
-      connector.answer (cXML Response)              | connectors.cxml_platform.connector:CxmlPlatformConnector.answer
-      _inbound (document record: mask, sha256)      | gateway_api.services.cxml_ingest:CxmlIngestService._inbound
-      DocumentRepository.add                        | gateway_api.store.repositories:DocumentRepository.add
+  _commit: one transaction                          | gateway_api.services.ingest:IngestPipeline._commit
+    SqlUnitOfWork.__enter__ (checkout, BEGIN)       | gateway_api.store.unit_of_work:SqlUnitOfWork.__enter__
+    duplicate check (SELECT)                        | gateway_api.services.ingest:IngestPipeline._lookup
+    _decide: decide_order_change (SELECT FOR UPDATE)| gateway_api.services.ingest:IngestPipeline._decide
+    connector.acknowledge (cXML Response)           | connectors.cxml_platform.connector:CxmlPlatformConnector.acknowledge
+    _raw (document record: redact, sha256)          | gateway_api.services.ingest:IngestPipeline._raw
+      SqlDocumentRepository.add                     | gateway_api.store.repositories:SqlDocumentRepository.add
       OrderChange.write                             | gateway_api.services.order_intake:OrderChange.write
-        OrderRepository.add                         | gateway_api.store.repositories:OrderRepository.add
-        _write_lines                                | gateway_api.store.repositories:OrderRepository._write_lines
-        _add_event                                  | gateway_api.store.repositories:OrderRepository._add_event
-      IdempotencyRepository.add                     | gateway_api.store.repositories:IdempotencyRepository.add
-    UnitOfWork.commit (staged INSERTs + COMMIT)     | gateway_api.store.unit_of_work:UnitOfWork.commit
+        SqlOrderRepository.add                      | gateway_api.store.repositories:SqlOrderRepository.add
+        _write_lines                                | gateway_api.store.repositories:SqlOrderRepository._write_lines
+        _add_event                                  | gateway_api.store.repositories:SqlOrderRepository._add_event
+      SqlIdempotencyRepository.add                  | gateway_api.store.repositories:SqlIdempotencyRepository.add
+    SqlUnitOfWork.commit (staged INSERTs + COMMIT)  | gateway_api.store.unit_of_work:SqlUnitOfWork.commit
       BufferedConnection.flush (staged INSERTs)     | gateway_api.store.insert_buffer:BufferedConnection.flush
         _execute_raw (the INSERT round trip)        | gateway_api.store.insert_buffer:_execute_raw
-    UnitOfWork.__exit__ (back to the pool)          | gateway_api.store.unit_of_work:UnitOfWork.__exit__
-  _log (logging)                                    | gateway_api.services.cxml_ingest:CxmlIngestService._log
+    SqlUnitOfWork.__exit__ (back to the pool)       | gateway_api.store.unit_of_work:SqlUnitOfWork.__exit__
+  _log (logging)                                    | gateway_api.services.ingest:_log
 psycopg Cursor.execute (any)                        | psycopg.cursor:Cursor.execute
 psycopg Connection.commit (any)                     | psycopg.connection:Connection.commit
 SQLAlchemy Connection.execute (any)                 | sqlalchemy.engine.base:Connection.execute
@@ -157,17 +159,18 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0915 - a script
     reset_database(options)
     runtime = build_runtime(Settings(database_url=args.database_url, database_pool_size=2))
     runtime.sync_partners()
-    service = runtime.cxml_ingest
+    pipeline = runtime.ingest
     run = f"P{int(time.time())}"
     bodies = [order_request(f"{run}W", i) for i in range(1, args.warmup + 1)]
     measured = [order_request(run, i) for i in range(1, args.orders + 1)]
 
     def send(body: bytes) -> None:
-        answer = service.receive(
-            PARTNER, body, remote_addr="127.0.0.1", content_type="text/xml; charset=utf-8"
+        request = InboundRequest(
+            body=body, remote_addr="127.0.0.1", content_type="text/xml; charset=utf-8"
         )
-        if answer.http_status != 200:
-            raise SystemExit(f"unexpected answer {answer.http_status}: {answer.body[:300]!r}")
+        reply = pipeline.receive(PARTNER, request, ingress=CXML_INGRESS).reply
+        if reply.status != 200:
+            raise SystemExit(f"unexpected answer {reply.status}: {reply.body[:300]!r}")
 
     for body in bodies:
         send(body)
