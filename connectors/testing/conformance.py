@@ -50,6 +50,15 @@ from connectors.core import (
     connector_keys,
     load_connector,
 )
+from connectors.core.inbound import (
+    InboundBatch,
+    InboundConnector,
+    InboundRefusal,
+    InboundRequest,
+    Transport,
+)
+from connectors.core.pull import PullConnector
+from connectors.core.push import PushConnector
 from connectors.cxml_platform import CredentialConfig, CxmlPlatformConfig, CxmlPlatformConnector
 from connectors.formats.cxml import CxmlStatus, DtdValidator, parse_cxml
 from connectors.testing.conformance_clock import CLOCK_START, SettableClock
@@ -195,6 +204,37 @@ class ConnectorConformance:
                     f"config field {name!r} holds a secret but is typed {info.annotation}"
                 )
 
+    # -- capabilities ----------------------------------------------------------------------
+
+    def test_declared_capabilities_are_implemented(self) -> None:
+        connector = self.make_connector()
+        spec: ConnectorSpec = connector.spec
+        if Capability.INBOUND in spec.capabilities:
+            assert isinstance(connector, InboundConnector), "INBOUND without the protocol"
+            assert isinstance(type(connector).answers_business_problems, bool)
+            assert spec.ingress is not None, "INBOUND connectors name their protocol's ingress"
+            assert _KEY.fullmatch(spec.ingress.name)
+            path = spec.ingress.path
+            assert path is None or (path.startswith("/") and "{partner_key}" in path)
+        else:
+            assert spec.ingress is None, "an ingress without INBOUND"
+        if Capability.PUSH in spec.capabilities:
+            assert isinstance(connector, PushConnector), "PUSH without the protocol"
+        if Capability.PULL in spec.capabilities:
+            assert isinstance(connector, PullConnector), "PULL without the protocol"
+            assert _KEY.fullmatch(type(connector).stream)
+
+    def test_open_never_raises_on_hostile_bodies(self) -> None:
+        """Bad input is a refusal or a document with a problem, whatever the transport."""
+        if Capability.INBOUND not in self.connector_class.spec.capabilities:
+            return
+        connector = self.make_connector()
+        for body in HOSTILE_BODIES:
+            for transport in (Transport.HTTP, Transport.FILE_DROP, Transport.PULL):
+                request = InboundRequest(body=body, transport=transport)
+                opened = connector.open(request, tz=UTC)
+                assert isinstance(opened, InboundBatch | InboundRefusal), (body[:40], opened)
+
     def test_secrets_never_show_in_config_or_connector(self) -> None:
         config = self.validated_config()
         connector = self.make_connector(config)
@@ -214,6 +254,22 @@ class ConnectorConformance:
             }
             leaks = [where for where, text in shown.items() if secret in text]
             assert leaks == [], f"the {name} shows in {leaks}"
+
+
+HOSTILE_BODIES: tuple[bytes, ...] = (
+    b"",
+    b"\x00" * 64,
+    b"\xff\xfe<\x00?\x00",
+    b"{}",
+    b"[1, 2, 3]",
+    b'{"po-number": 1, "version": "x"}',
+    b"<?xml version='1.0'?><cXML/>",
+    b"ISA*00*",
+    b"UNB+UNOA:3+X+Y+200101:1200+1'",
+    b"UNA:+.? 'UNB+UNOC:3+S:14+R:14+010101:0000+1'UNH+1+ORDERS:D:96A:UN'UNT+9+1'",
+    bytes(range(256)),
+)
+"""Bodies every INBOUND connector's `open` must survive without raising."""
 
 
 TamperEdit = Callable[[etree._Element, TradingPartners], str | None]

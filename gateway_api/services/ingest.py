@@ -49,6 +49,7 @@ from connectors.core.inbound import (
     PartnerAcknowledgement,
     Reason,
     StoreUnavailableError,
+    Transport,
     UnitAnswer,
 )
 from gateway_api.domain import Order, OrderConflictError, StaleVersionError, UnknownOrderError
@@ -220,8 +221,11 @@ class IngestPipeline:
         self, partner: Partner, request: InboundRequest, batch: InboundBatch
     ) -> IngestResult:
         """Store an opened batch: dedup, map, apply, acknowledge, in one transaction."""
+        # A pulled document has nobody to answer: what would be refused is held for a person.
+        pulled = request.transport is Transport.PULL
         plans = [
-            [self._plan(partner, document) for document in unit.documents] for unit in batch.units
+            [self._plan(partner, document, pulled=pulled) for document in unit.documents]
+            for unit in batch.units
         ]
         raw_id = uuid4()
         try:
@@ -244,13 +248,18 @@ class IngestPipeline:
                 partner.ingress.reply_refusal(refusal, self._context), None, refusal=refusal
             )
 
-    def _plan(self, partner: Partner, document: InboundDocument) -> _Plan:
+    def _plan(self, partner: Partner, document: InboundDocument, *, pulled: bool) -> _Plan:
         """Everything that needs no database: can it be read, is it enabled, does it map."""
+        refusal: _Refuse | None = None
         if document.problem is not None:
-            return _Refuse(document.problem.reason, document.problem.message)
-        if document.kind not in partner.profile.documents.inbound:
+            refusal = _Refuse(document.problem.reason, document.problem.message)
+        elif document.kind not in partner.profile.documents.inbound:
             message = f"{document.kind} is not accepted from this partner at this endpoint"
-            return _Refuse(Reason.NOT_ENABLED, message)
+            refusal = _Refuse(Reason.NOT_ENABLED, message)
+        if refusal is not None:
+            if pulled:
+                return _Hold(refusal.reason, refusal.message, refusal.message)
+            return refusal
         content = document.content
         if isinstance(content, PartnerAcknowledgement):
             return _Acknowledge(content)
