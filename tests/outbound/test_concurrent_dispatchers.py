@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+from connectors.core.transport import Transports
 from connectors.testing.fake_platform_server import FakePlatform
 from gateway_api.runtime import Runtime
-from connectors.core.transport import Transports
 from gateway_api.services.outbox_dispatch import DispatchReport, OutboxDispatcher
 from gateway_api.services.retry_policy import RetryPolicy
 from schemas import Invoice, OrderConfirmation, ShipNotice
