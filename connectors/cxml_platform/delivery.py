@@ -10,8 +10,7 @@ it becomes a dead letter someone looks at.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 
 from connectors.core.contract import Receipt
 from connectors.core.errors import (
@@ -21,6 +20,7 @@ from connectors.core.errors import (
     RejectedByPartnerError,
     TransientError,
 )
+from connectors.core.http import retry_after_seconds, shown_body
 from connectors.formats.cxml import parse_cxml
 from connectors.formats.cxml._xml import child, full_text
 
@@ -36,7 +36,7 @@ def read_receipt(
         detail = f": {status[1]}" if status else ""
         msg = f"the platform is unavailable (HTTP {http_status}{detail})"
         raise TransientError(msg)
-    code, text = status if status is not None else (http_status, _shown(body))
+    code, text = status if status is not None else (http_status, shown_body(body))
     if status is None and 200 <= http_status < 300:
         msg = f"HTTP {http_status} without a cXML Response: {body[:_SHOWN]!r}"
         raise TransientError(msg)
@@ -44,7 +44,7 @@ def read_receipt(
         return Receipt(status_code=code, text=text)
     if code == 429:
         msg = f"the platform asks us to slow down (429 {text})".rstrip()
-        raise RateLimitedError(msg, retry_after=_retry_after(headers, now))
+        raise RateLimitedError(msg, retry_after=retry_after_seconds(headers, now))
     if code == 401:
         msg = f"the platform refused our credentials (401 {text})"
         raise AuthError(msg)
@@ -53,11 +53,6 @@ def read_receipt(
         raise RejectedByPartnerError(msg, status_code=code)
     msg = f"unexpected answer {code} {text} (HTTP {http_status})"
     raise TransientError(msg)
-
-
-def _shown(body: bytes) -> str:
-    """The start of a non-cXML answer, for the dead letter (an HTML error page, a proxy note)."""
-    return body[:_SHOWN].decode("utf-8", "replace").strip()
 
 
 def _cxml_status(body: bytes) -> tuple[int, str] | None:
@@ -74,19 +69,3 @@ def _cxml_status(body: bytes) -> tuple[int, str] | None:
     text = (status.get("text") or "").strip()
     message = full_text(status)
     return int(code), f"{text}: {message}" if message and message != text else text
-
-
-def _retry_after(headers: Mapping[str, str], now: datetime) -> float | None:
-    """Seconds from a Retry-After header (delta-seconds or HTTP-date), if it has one."""
-    value = next((v for k, v in headers.items() if k.lower() == "retry-after"), "").strip()
-    if not value:
-        return None
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - now).total_seconds())

@@ -17,13 +17,13 @@ from pydantic import SecretStr
 from connectors.core.contract import Capability, ConnectorContext, ConnectorSpec
 from connectors.core.errors import (
     AuthenticityError,
-    AuthError,
     ConfigError,
     DocumentError,
     RejectedByPartnerError,
     TransientError,
     UnsupportedDocumentError,
 )
+from connectors.core.http import classify_status
 from connectors.core.inbound import (
     AcknowledgedDocument,
     AckStatus,
@@ -416,18 +416,13 @@ class X12PartnerConnector:
         )
 
     def read_receipt(self, http_status: int, body: bytes, headers: Mapping[str, str]) -> Receipt:
-        """2xx with no body or an accepting 997/999 is a receipt; a rejecting one is permanent."""
-        del headers
-        if http_status >= 500 or http_status in {408, 429}:
-            msg = f"the partner is unavailable (HTTP {http_status})"
-            raise TransientError(msg)
-        if http_status == 401:
-            msg = "the partner refused our token (HTTP 401)"
-            raise AuthError(msg)
-        if not 200 <= http_status < 300:
-            text = body[:200].decode("utf-8", "replace").strip()
-            msg = f"HTTP {http_status}: {text}"
-            raise RejectedByPartnerError(msg, status_code=http_status)
+        """2xx with no body or an accepting 997/999 is a receipt; a rejecting one is permanent.
+
+        Anything but 2xx is classified as every HTTP answer is (`connectors.core.http`): 5xx,
+        408 transient, 429 rate limited with its Retry-After, 401/403 our credentials, other 4xx
+        a refusal.
+        """
+        classify_status(http_status, body, headers, now=self.context.clock(), what="the partner")
         acks = [_ack(e) for e in read_x12(body) if isinstance(e, TransactionSet)] if body else []
         rejected = [ack for ack in acks if not ack.status.is_accepted]
         if rejected:
