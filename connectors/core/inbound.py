@@ -24,6 +24,7 @@ which exists without any partner configuration.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
@@ -242,6 +243,16 @@ class InboundReply:
     kind: str | None = None
     """What the log calls the reply when it is not one of the units' answers (a refusal's
     `Response`, a `problem`)."""
+
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem_reply(status: int, title: str, detail: str) -> InboundReply:
+    """An RFC 9457 problem+json reply, for protocols that cannot answer a refusal in their own
+    terms (no interchange to acknowledge, no credentials)."""
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    return InboundReply(status, json.dumps(body).encode(), PROBLEM_JSON, kind="problem")
 
 
 class BodyTooLargeError(UnsafeDocumentError):

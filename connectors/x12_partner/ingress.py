@@ -9,7 +9,6 @@ interchange to answer.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import tzinfo
 from typing import Any
@@ -31,6 +30,7 @@ from connectors.core.inbound import (
     InboundUnit,
     Reason,
     StoreUnavailableError,
+    problem_reply,
 )
 from connectors.formats.x12 import (
     InterchangeFailure,
@@ -43,7 +43,6 @@ from connectors.formats.x12 import (
 )
 
 CONTENT_TYPE = "application/edi-x12"
-PROBLEM_JSON = "application/problem+json"
 IDEMPOTENCY_SCOPE = "x12-interchange"
 UNKNOWN_PARTNER = "unknown partner or wrong credentials"
 
@@ -114,12 +113,6 @@ def set_problem(
     return set_document(transaction_set, problem=DocumentProblem(reason, text, error))
 
 
-def problem_reply(status: int, title: str, detail: str) -> InboundReply:
-    """An RFC 9457 problem+json reply."""
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
-    return InboundReply(status, json.dumps(body).encode(), PROBLEM_JSON, kind="problem")
-
-
 def refusal_reply(error: ConnectorError) -> InboundReply:
     """problem+json for a body that gets no X12 answer."""
     if isinstance(error, AuthenticityError):
@@ -131,7 +124,7 @@ def refusal_reply(error: ConnectorError) -> InboundReply:
     if isinstance(error, DocumentError):
         return problem_reply(400, "No readable X12 interchange", str(error))
     if isinstance(error, StoreUnavailableError):
-        return problem_reply(503, "Service unavailable", f"{error}; retry later")
+        return problem_reply(503, "Service unavailable", str(error))
     return problem_reply(500, "Internal error", "internal error; please retry later")
 
 

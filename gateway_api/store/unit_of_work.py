@@ -83,12 +83,20 @@ class SqlUnitOfWork:
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         """A nested transaction (SAVEPOINT): an exception in the block undoes only its writes
-        (staged inserts included) and propagates."""
-        self._buffered.flush()
-        nested = self.connection.begin_nested()
+        (staged inserts included) and propagates - a driver error as the port's `StoreError`,
+        so that the caller can refuse the one document and go on with the transaction."""
+        try:
+            self._buffered.flush()
+            nested = self.connection.begin_nested()
+        except DBAPIError as error:
+            raise translate(error) from error
         try:
             yield
             self._buffered.flush()
+        except DBAPIError as error:
+            self._buffered.discard()
+            nested.rollback()
+            raise translate(error) from error
         except BaseException:
             self._buffered.discard()
             nested.rollback()

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from fastapi.testclient import TestClient
 from sqlalchemy import text
@@ -187,3 +188,38 @@ def test_partners_check_names_the_broken_profile_and_its_reason(
     assert rows["coupa-demo"]["state"] == "broken"
     assert "no-such-connector" in rows["coupa-demo"]["reason"]
     assert {rows[k]["state"] for k in ("ariba-demo", "jaggaer-demo", "edi-demo")} == {"ready"}
+
+
+def test_a_value_the_store_refuses_refuses_only_its_set(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fault injection on both databases: the store refuses one order's values (out of range).
+
+    The transaction is tried whole, then each set in a savepoint: only that set is rejected in
+    the 997, the other is stored (not a 503 the partner would resend forever).
+    """
+    from sqlalchemy.exc import DataError
+
+    import gateway_api.services.ingest as ingest
+
+    decide = ingest.decide_order_change
+
+    def refuse_one(uow: Any, envelope: Any) -> Any:
+        if envelope.document.order_id == "RT-OUT-OF-RANGE":
+            raise DataError("INSERT ...", {}, ValueError("numeric field overflow"))
+        return decide(uow, envelope)
+
+    monkeypatch.setattr(ingest, "decide_order_change", refuse_one)
+    body = retailer_interchange(
+        order_850("RT-FINE", [("AC-1001", 1, "1")], control="0001"),
+        order_850("RT-OUT-OF-RANGE", [("AC-1001", 1, "1")], control="0002"),
+        control="000000601",
+    )
+    response = client.post("/edi/x12/edi-demo", content=body, headers=AUTH)
+    assert response.status_code == 200, response.text
+    flat = response.text.replace("\n", "")
+    assert "AK2*850*0001~AK5*A~" in flat
+    assert "AK2*850*0002~" in flat
+    assert "AK9*P*2*2*1~" in flat
+    orders = client.get("/orders", params={"partner": "edi-demo"}).json()
+    assert [o["order_id"] for o in orders] == ["RT-FINE"]
