@@ -135,7 +135,8 @@ def test_a_broken_profile_disables_only_its_partner(
     body = retailer_interchange(order_850("RT-X", [("AC-1001", 1, "1")]))
     assert client.post("/edi/x12/edi-demo", content=body, headers=AUTH).status_code == 401
     health = client.get("/health").json()
-    assert (health["partners"], health["partners_disabled"]) == (3, 1)
+    profiles = len(list((mappings_dir / "partners").glob("*/profile.yaml")))
+    assert (health["partners"], health["partners_disabled"]) == (profiles - 1, 1)
     statuses = {p["key"]: p for p in client.get("/partners").json()}
     assert statuses["edi-demo"]["state"] == "broken"
     assert "acknowledgment" in statuses["edi-demo"]["reason"]
@@ -187,7 +188,7 @@ def test_partners_check_names_the_broken_profile_and_its_reason(
     rows = {row["key"]: row for row in map(json.loads, result.stdout.splitlines())}
     assert rows["coupa-demo"]["state"] == "broken"
     assert "no-such-connector" in rows["coupa-demo"]["reason"]
-    assert {rows[k]["state"] for k in ("ariba-demo", "jaggaer-demo", "edi-demo")} == {"ready"}
+    assert {row["state"] for key, row in rows.items() if key != "coupa-demo"} == {"ready"}
 
 
 def test_a_value_the_store_refuses_refuses_only_its_set(
@@ -200,7 +201,7 @@ def test_a_value_the_store_refuses_refuses_only_its_set(
     """
     from sqlalchemy.exc import DataError
 
-    import gateway_api.services.ingest as ingest
+    from gateway_api.services import ingest
 
     decide = ingest.decide_order_change
 

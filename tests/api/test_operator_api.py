@@ -14,6 +14,7 @@ from gateway_api.runtime import build_runtime
 from gateway_api.settings import Settings
 from tests.support.clock import FakeClock
 from tests.support.cxml_builder import Line, order_request
+from tests.support.paths import MAPPINGS_DIR
 
 TOKEN = "operator-token-0123456789"
 
@@ -63,7 +64,13 @@ def test_an_empty_token_means_no_token_and_production_refuses_it(
 
 def test_health_does_not_list_partner_keys(client: TestClient) -> None:
     body = client.get("/health").json()
-    assert body == {"status": "ok", "database": "ok", "partners": 4, "partners_disabled": 0}
+    demo_partners = len(list(MAPPINGS_DIR.glob("partners/*/profile.yaml")))
+    assert body == {
+        "status": "ok",
+        "database": "ok",
+        "partners": demo_partners,
+        "partners_disabled": 0,
+    }
 
 
 def test_raw_documents_are_served_inert(client: TestClient) -> None:

@@ -10,14 +10,15 @@ import yaml
 from connectors.core import ConnectorContext
 from gateway_api.services.partners import PartnerDirectory, PartnerState
 from mappings.engine import MappingStore
+from tests.support.paths import MAPPINGS_DIR
 
 ENV = {"ACME_PO_SECRET": "po-secret-123456", "ACME_INVOICE_SECRET": "inv-secret-123456"}
 
 
 def _production_profile(mappings_dir: Path, endpoint: str) -> None:
-    for demo in ("coupa-demo", "ariba-demo", "jaggaer-demo", "edi-demo"):
-        shutil.rmtree(mappings_dir / "partners" / demo)
-    source = Path(__file__).resolve().parents[2] / "mappings" / "partners" / "coupa-demo"
+    for demo in (mappings_dir / "partners").iterdir():
+        shutil.rmtree(demo)
+    source = MAPPINGS_DIR / "partners" / "coupa-demo"
     target = mappings_dir / "partners" / "acme-coupa"
     shutil.copytree(source, target)
     profile = yaml.safe_load((target / "profile.yaml").read_text())
