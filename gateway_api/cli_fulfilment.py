@@ -158,7 +158,9 @@ def outbox_list(
 
 @jobs_app.command("run")
 def run_job(
-    name: Annotated[str, typer.Argument(help="Job name: dispatch-outbox, poll-file-drops.")],
+    name: Annotated[
+        str, typer.Argument(help="Job name: dispatch-outbox, poll-file-drops, pull-orders.")
+    ],
     partner: Annotated[str | None, typer.Option(help="Only this partner.")] = None,
     max_documents: Annotated[int | None, typer.Option(help="Stop after this many.")] = None,
 ) -> None:

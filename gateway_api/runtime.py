@@ -93,7 +93,10 @@ def build_runtime(
         clock=clock, hostname=settings.hostname, http=client, schema_dir=settings.cxml_dtd_dir
     )
     directory = PartnerDirectory(
-        MappingStore(settings.mappings_dir), context=context, production=settings.is_production
+        MappingStore(settings.mappings_dir),
+        context=context,
+        production=settings.is_production,
+        recheck_seconds=settings.profile_recheck_seconds,
     )
     pipeline = IngestPipeline(uow, directory, clock=clock, context=context)
     dispatcher = OutboxDispatcher(

@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     """Directory of official schemas connectors validate against (cXML DTDs,
     `<version>/<Family>.dtd`); when set, inbound cXML is validated and the result recorded, and
     outbound documents are checked before sending."""
+    profile_recheck_seconds: Annotated[float, Field(ge=0, le=3600)] = 1.0
+    """How often a running worker looks at a partner's profile file again: a changed profile
+    takes effect within this time, without a restart (0: on every request)."""
     max_body_bytes: Annotated[int, Field(ge=1024)] = 10 * 1024 * 1024
     """Largest request body any ingress accepts; larger ones get a 413 in the sender's protocol."""
     hostname: str = "b2connect.local"

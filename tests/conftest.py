@@ -77,6 +77,9 @@ def settings(database_url: str, mappings_dir: Path) -> Settings:
         mappings_dir=mappings_dir,
         hostname="test.b2connect.local",
         database_pool_size=4,
+        # Tests edit profiles and cross-references and act at once; the default (1 s) is
+        # tested on its own in tests/api/test_connector_contract.py.
+        profile_recheck_seconds=0,
     )
 
 

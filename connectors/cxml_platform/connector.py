@@ -129,14 +129,9 @@ class CxmlPlatformConnector:
                 self.authenticate(document)
             except AuthenticityError as error:
                 return InboundRefusal(error, kind=document.kind, reference=document.payload_id)
-        item = order_document(document, tz=tz, kinds=self.spec.inbound_documents)
-        if isinstance(item.content, PurchaseOrder):
-            item = InboundDocument(
-                kind=item.kind,
-                reference=item.reference,
-                position=item.position,
-                content=self.adjust_order(item.content, document),
-            )
+        item = order_document(
+            document, tz=tz, kinds=self.spec.inbound_documents, adjust=self.adjust_order
+        )
         return single_batch(document, item, self._dtd_note(document))
 
     def acknowledge(
@@ -162,16 +157,12 @@ class CxmlPlatformConnector:
         """The stored body's document again (its SharedSecret is masked; it is not checked)."""
         del position  # the body is the document
         document = self.decode(body, default_tz=tz)
-        item = order_document(document, tz=tz, kinds=self.spec.inbound_documents)
+        item = order_document(
+            document, tz=tz, kinds=self.spec.inbound_documents, adjust=self.adjust_order
+        )
         if item.problem is not None:
             raise DocumentError(item.problem.message)
-        assert isinstance(item.content, PurchaseOrder)
-        return InboundDocument(
-            kind=item.kind,
-            reference=item.reference,
-            position=item.position,
-            content=self.adjust_order(item.content, document),
-        )
+        return item
 
     def _dtd_note(self, document: CxmlDocument) -> str | None:
         """A note on DTD deviations, when a DTD directory is configured (read tolerantly)."""

@@ -9,7 +9,7 @@ as Coupa decide retries from the HTTP status (5xx retried, 4xx never).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import tzinfo
 from typing import Any
 
@@ -42,6 +42,7 @@ from connectors.formats.cxml import (
     parse_cxml,
     read_order_request,
 )
+from schemas import PurchaseOrder
 
 CONTENT_TYPE = "text/xml; charset=utf-8"
 IDEMPOTENCY_SCOPE = "cxml"
@@ -67,8 +68,15 @@ def refusal_status(error: ConnectorError) -> CxmlStatus:
     return CxmlStatus.internal_server_error("internal error; please retry later")
 
 
-def order_document(document: CxmlDocument, *, tz: tzinfo, kinds: frozenset[str]) -> InboundDocument:
-    """The one document of a cXML body: its purchase order, or why it cannot be read."""
+def order_document(
+    document: CxmlDocument,
+    *,
+    tz: tzinfo,
+    kinds: frozenset[str],
+    adjust: Callable[[PurchaseOrder, CxmlDocument], PurchaseOrder] | None = None,
+) -> InboundDocument:
+    """The one document of a cXML body: its purchase order (touched up by the platform's
+    `adjust`), or why it cannot be read."""
     payload_id = document.payload_id
     if document.kind not in kinds:
         message = f"{document.kind} is not accepted from this partner at this endpoint"
@@ -79,6 +87,8 @@ def order_document(document: CxmlDocument, *, tz: tzinfo, kinds: frozenset[str])
         return _problem(document, Reason.UNSUPPORTED, str(error))
     except DocumentError as error:
         return _problem(document, Reason.MALFORMED, str(error))
+    if adjust is not None:
+        order = adjust(order, document)
     return InboundDocument(kind=document.kind, reference=payload_id, position={}, content=order)
 
 

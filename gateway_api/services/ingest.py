@@ -287,9 +287,12 @@ class IngestPipeline:
         now = self._clock()
         with self._uow() as uow:
             found = self._lookup(uow, partner, batch.units)
-            originals = [self._original(uow, f) for f in found]
-            fresh = [f is None for f in found]
-            single = len(batch.units) == 1 and fresh[0] and len(batch.units[0].documents) == 1
+            originals: list[UnitAnswer | None] = [None] * len(found)
+            if any(f is not None for f in found):
+                originals = [self._original(uow, f) for f in found]
+            single = (
+                len(batch.units) == 1 and found[0] is None and len(batch.units[0].documents) == 1
+            )
             raw: DocumentRecord | None = None
             if not single:
                 raw = self._raw(
@@ -315,6 +318,8 @@ class IngestPipeline:
                 ]
                 results = [decision.result for decision in decisions]
                 answer = inbound.acknowledge(unit, results, numbers=numbers)
+                reply = self._answer_record(partner, unit, answer, raw_id, now)
+                replies = (reply,) if reply is not None else ()
                 if single:
                     raw = self._raw(
                         partner,
@@ -326,9 +331,12 @@ class IngestPipeline:
                         answer=answer,
                         detail=decisions[0].detail,
                     )
-                    uow.documents.add(raw)
+                    # Body and answer in one staged group: one INSERT of documents per order.
+                    uow.documents.add(raw, *replies)
                     decisions[0].write(uow)
-                reply_id = self._log_answer(uow, partner, unit, answer, raw_id, now)
+                else:
+                    uow.documents.add(*replies)
+                reply_id = reply.id if reply is not None else None
                 if answer is not None:
                     answers.append(answer)
                 uow.idempotency.add(
@@ -600,17 +608,17 @@ class IngestPipeline:
         )
 
     @staticmethod
-    def _log_answer(  # noqa: PLR0917
-        uow: UnitOfWork,
+    def _answer_record(
         partner: Partner,
         unit: InboundUnit,
         answer: UnitAnswer | None,
         raw_id: UUID,
         now: datetime,
-    ) -> UUID | None:
+    ) -> DocumentRecord | None:
+        """The log record of our answer to a unit (None when the protocol answered nothing)."""
         if answer is None:
             return None
-        record = outbound_record(
+        return outbound_record(
             answer.body,
             partner_key=partner.key,
             protocol=partner.protocol,
@@ -622,8 +630,6 @@ class IngestPipeline:
             in_reply_to=raw_id,
             status_code=answer.status_code,
         )
-        uow.documents.add(record)
-        return record.id
 
     def _refuse(
         self,
@@ -717,7 +723,7 @@ class IngestPipeline:
                 "document carries no orderVersion; it is superseded"
             )
             raise StaleVersionError(msg)
-        mapping = self._directory.mapping(partner.key)
+        mapping = self._directory.mapping(partner.key, fresh=True)
         change = decide_order_change(
             uow,
             inbound_order_envelope(
@@ -772,6 +778,8 @@ def _detail(result: DocumentResult, batch: InboundBatch) -> str | None:
 
 
 def _log(partner: Partner, batch: InboundBatch, result: IngestResult) -> None:
+    if not logger.isEnabledFor(logging.INFO):
+        return
     logger.info(
         "%s from %s: %d stored, %d held, %d refused, %d duplicate, %d unreadable parts",
         batch.kind,

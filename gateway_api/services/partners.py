@@ -5,9 +5,10 @@ connector config, an unresolvable secret, a demo partner in production, plain HT
 production) disables that partner with its reason - shown by `b2connect partners check`, in
 `/health` and as a start-up warning - while the others serve.
 
-Profiles load live: every lookup checks the profile file's stat fingerprint (the mapping store
-caches by it), so a changed profile is rebuilt on its next use and a new partner folder is
-served on its first request, in every worker process, without a restart.
+Profiles load live: a lookup checks the profile file's stat fingerprint (the mapping store
+caches by it) when it was last checked more than `recheck_seconds` (1 s) ago, so a changed
+profile is rebuilt on its next use after that and a new partner folder is served on its first
+request, in every worker process, without a restart.
 
 The core learns what a partner's connector can do from its declared capabilities, checked
 against the capability protocols; it never asks which protocol a connector speaks.
@@ -20,6 +21,7 @@ import hashlib
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -72,21 +74,18 @@ class Partner:
     """The partner's file drop, when its connector and profile have one."""
     file_drop_connector: FileDropInbound | None = field(default=None, repr=False)
     """The connector as a file-drop user (names our answer files), when it is one."""
+    key: str = field(init=False)
+    """The partner key (`coupa-demo`)."""
+    ingress: Ingress | None = field(init=False, repr=False)
+    """The front door of the partner's protocol, for INBOUND connectors."""
+    protocol: str = field(init=False)
+    """The connector's protocol family, as the document log records it."""
 
-    @property
-    def key(self) -> str:
-        """The partner key (`coupa-demo`)."""
-        return self.profile.key
-
-    @property
-    def ingress(self) -> Ingress | None:
-        """The front door of the partner's protocol, for INBOUND connectors."""
-        return self.connector.spec.ingress
-
-    @property
-    def protocol(self) -> str:
-        """The connector's protocol family, as the document log records it."""
-        return self.connector.spec.protocol
+    def __post_init__(self) -> None:
+        # Plain attributes, not properties: read several times on every request.
+        object.__setattr__(self, "key", self.profile.key)
+        object.__setattr__(self, "ingress", self.connector.spec.ingress)
+        object.__setattr__(self, "protocol", self.connector.spec.protocol)
 
 
 class PartnerState(StrEnum):
@@ -109,11 +108,13 @@ class PartnerStatus:
     reason: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Entry:
     profile: PartnerProfile | None
     partner: Partner | None
     status: PartnerStatus
+    checked_at: float = float("-inf")
+    """When the profile file was last looked at (monotonic seconds)."""
 
 
 def resolve_secret(reference: str, *, production: bool, environ: Mapping[str, str]) -> str:
@@ -141,12 +142,17 @@ class PartnerDirectory:
         context: ConnectorContext,
         production: bool,
         environ: Mapping[str, str] | None = None,
+        recheck_seconds: float = 1.0,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._store = store
+        self._recheck_seconds = recheck_seconds
+        self._monotonic = monotonic
         self._context = context
         self._production = production
         self._environ = os.environ if environ is None else environ
         self._entries: dict[str, _Entry] = {}
+        self._mappings: dict[str, tuple[PartnerMapping, float]] = {}
         self._lock = threading.Lock()
         self._listeners: list[Callable[[Partner], None]] = []
         for status in self.statuses():
@@ -177,9 +183,17 @@ class PartnerDirectory:
         """The state of every profile, sorted by key."""
         return [self._entry(key).status for key in self._store.partner_keys()]
 
-    def mapping(self, key: str) -> PartnerMapping:
-        """The partner's current mapping (re-read when its files changed)."""
-        return self._store.mapping(key)
+    def mapping(self, key: str, *, fresh: bool = False) -> PartnerMapping:
+        """The partner's mapping (profile, code lists, cross-reference), its files looked at
+        again when that was more than `recheck_seconds` ago, or now when `fresh` (a replay
+        right after a fix must see the fix)."""
+        now = self._monotonic()
+        cached = self._mappings.get(key)
+        if not fresh and cached is not None and now - cached[1] < self._recheck_seconds:
+            return cached[0]
+        mapping = self._store.mapping(key)
+        self._mappings[key] = (mapping, now)
+        return mapping
 
     def partner_rows(self, now: datetime) -> list[dict[str, Any]]:
         """Rows for the `partners` table."""
@@ -188,6 +202,10 @@ class PartnerDirectory:
     # -- building ---------------------------------------------------------------------------
 
     def _entry(self, key: str) -> _Entry:
+        entry = self._entries.get(key)
+        now = self._monotonic()
+        if entry is not None and now - entry.checked_at < self._recheck_seconds:
+            return entry  # looked at its profile file a moment ago (a stat per request is waste)
         try:
             profile = self._store.profile(key)
         except UnknownPartnerError:
@@ -196,14 +214,15 @@ class PartnerDirectory:
         except (MappingConfigError, MappingError) as error:
             status = PartnerStatus(key, PartnerState.BROKEN, reason=str(error))
             return self._remember(key, status)
-        entry = self._entries.get(key)
         if entry is not None and entry.profile is profile:
+            entry.checked_at = now
             return entry
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None and entry.profile is profile:
                 return entry
             entry = self._build_entry(profile)
+            entry.checked_at = now
             self._entries[key] = entry
         if entry.partner is not None:
             for listener in self._listeners:

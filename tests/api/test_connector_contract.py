@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,14 @@ import yaml
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from connectors.core import ConnectorContext
 from connectors.formats.x12 import TransactionSet, read_x12
-from gateway_api.runtime import Runtime
+from gateway_api.http.app import create_app
+from gateway_api.runtime import Runtime, build_runtime
+from gateway_api.services.partners import PartnerDirectory
+from gateway_api.settings import Settings
+from mappings.engine import MappingStore
+from tests.support.clock import FakeClock
 from tests.support.paths import REPO_ROOT
 from tests.support.x12_documents import EDI_DEMO_TOKEN, order_850, retailer_interchange
 
@@ -126,9 +133,20 @@ def _write(mappings_dir: Path, key: str, profile: dict[str, Any]) -> None:
     (mappings_dir / "partners" / key / "profile.yaml").write_text(yaml.safe_dump(profile))
 
 
+@pytest.fixture
+def live(settings: Settings, clock: FakeClock) -> Iterator[tuple[TestClient, Runtime]]:
+    """The app with profiles looked at on every request (`profile_recheck_seconds` 0)."""
+    assert settings.profile_recheck_seconds == 0
+    runtime = build_runtime(settings, clock=clock)
+    runtime.sync_partners()
+    with TestClient(create_app(runtime=runtime)) as client:
+        yield client, runtime
+
+
 def test_a_broken_profile_disables_only_its_partner(
-    client: TestClient, mappings_dir: Path, runtime: Runtime
+    live: tuple[TestClient, Runtime], mappings_dir: Path
 ) -> None:
+    client, runtime = live
     profile = _profile(mappings_dir, "edi-demo")
     profile["connector_config"]["acknowledgment"] = "998"  # not a choice
     _write(mappings_dir, "edi-demo", profile)
@@ -145,8 +163,13 @@ def test_a_broken_profile_disables_only_its_partner(
 
 
 def test_a_fixed_profile_and_a_new_partner_serve_without_a_restart(
-    client: TestClient, mappings_dir: Path
+    live: tuple[TestClient, Runtime], mappings_dir: Path
 ) -> None:
+    """A new folder serves at once; a changed profile within `profile_recheck_seconds`."""
+    _fixed_and_new_partner(live[0], mappings_dir)
+
+
+def _fixed_and_new_partner(client: TestClient, mappings_dir: Path) -> None:
     body = retailer_interchange(order_850("RT-NEW", [("AC-1001", 1, "1")]))
     assert client.post("/edi/x12/acme-two", content=body, headers=AUTH).status_code == 401
     shutil.copytree(mappings_dir / "partners" / "edi-demo", mappings_dir / "partners" / "acme-two")
@@ -224,3 +247,22 @@ def test_a_value_the_store_refuses_refuses_only_its_set(
     assert "AK9*P*2*2*1~" in flat
     orders = client.get("/orders", params={"partner": "edi-demo"}).json()
     assert [o["order_id"] for o in orders] == ["RT-FINE"]
+
+
+def test_a_changed_profile_takes_effect_after_the_recheck_interval(mappings_dir: Path) -> None:
+    ticks = [0.0]
+    directory = PartnerDirectory(
+        MappingStore(mappings_dir),
+        context=ConnectorContext(),
+        production=False,
+        recheck_seconds=1.0,
+        monotonic=lambda: ticks[0],
+    )
+    assert directory.get("edi-demo") is not None
+    profile = _profile(mappings_dir, "edi-demo")
+    profile["enabled"] = False
+    _write(mappings_dir, "edi-demo", profile)
+    ticks[0] = 0.5
+    assert directory.get("edi-demo") is not None  # its file was looked at half a second ago
+    ticks[0] = 1.5
+    assert directory.get("edi-demo") is None  # looked at again: disabled now
