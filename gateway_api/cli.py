@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import sys
@@ -317,6 +318,9 @@ def _runtime() -> Runtime:
 
     runtime = build_runtime(get_settings())
     runtime.sync_partners()  # replays write rows that reference the partners table
+    # What start-up built lives as long as the command: keep it out of the cyclic garbage
+    # collector's scans (jobs allocate a lot per document; measured in docs/benchmarks.md).
+    gc.freeze()
     return runtime
 
 

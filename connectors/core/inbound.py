@@ -31,7 +31,12 @@ from datetime import tzinfo
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
-from connectors.core.errors import ConnectorError, UnsafeDocumentError
+from connectors.core.errors import (
+    AuthenticityError,
+    ConnectorError,
+    DocumentError,
+    UnsafeDocumentError,
+)
 from schemas import PurchaseOrder
 
 if TYPE_CHECKING:
@@ -116,6 +121,9 @@ class DocumentProblem:
     """What is wrong and where, safe to send back to the partner."""
     detail: object = field(default=None, repr=False, compare=False)
     """Connector-private detail for its acknowledgement (an X12 error with its codes)."""
+    answered: bool = True
+    """False when the partner will not hear of it (acknowledgements are never acknowledged):
+    the core then holds the document for a person instead of refusing it."""
 
 
 class AckStatus(StrEnum):
@@ -253,6 +261,22 @@ def problem_reply(status: int, title: str, detail: str) -> InboundReply:
     terms (no interchange to acknowledge, no credentials)."""
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
     return InboundReply(status, json.dumps(body).encode(), PROBLEM_JSON, kind="problem")
+
+
+def refusal_problem_reply(error: ConnectorError, *, unreadable: str) -> InboundReply:
+    """problem+json for a body refused as a whole, for protocols whose acknowledgements answer
+    only what they could read (X12, EDIFACT); `unreadable` titles "nothing readable"."""
+    if isinstance(error, AuthenticityError):
+        detail = f"{error}: send `Authorization: Bearer <token>` as agreed with the hub"
+        return problem_reply(401, "Unauthorized", detail)
+    if isinstance(error, BodyTooLargeError):
+        detail = f"{error.size} bytes; this gateway takes at most {error.limit}"
+        return problem_reply(413, "Body too large", detail)
+    if isinstance(error, DocumentError):
+        return problem_reply(400, unreadable, str(error))
+    if isinstance(error, StoreUnavailableError):
+        return problem_reply(503, "Service unavailable", str(error))
+    return problem_reply(500, "Internal error", "internal error; please retry later")
 
 
 class BodyTooLargeError(UnsafeDocumentError):

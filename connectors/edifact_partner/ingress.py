@@ -15,7 +15,6 @@ from typing import Any
 from connectors.core.contract import ConnectorContext
 from connectors.core.errors import AuthenticityError, ConnectorError, DocumentError
 from connectors.core.inbound import (
-    BodyTooLargeError,
     DocumentProblem,
     InboundBatch,
     InboundDocument,
@@ -24,8 +23,7 @@ from connectors.core.inbound import (
     InboundRequest,
     InboundUnit,
     Reason,
-    StoreUnavailableError,
-    problem_reply,
+    refusal_problem_reply,
 )
 from connectors.formats.edifact import (
     EdifactError,
@@ -74,7 +72,8 @@ def message_problem(
 ) -> InboundDocument:
     """A message that cannot be read; `error` (with its position and 0085 code) goes into the
     CONTRL."""
-    problem = DocumentProblem(reason, text or str(error), error)
+    answered = message.message_type not in {"CONTRL", "APERAK"}  # never acknowledged
+    problem = DocumentProblem(reason, text or str(error), error, answered=answered)
     return message_document(message, problem=problem)
 
 
@@ -93,18 +92,8 @@ def orders_document(message: Message, rules: EdifactInboundRules, *, tz: tzinfo)
 
 
 def refusal_reply(error: ConnectorError) -> InboundReply:
-    """problem+json for a body that gets no CONTRL."""
-    if isinstance(error, AuthenticityError):
-        detail = f"{error}: send `Authorization: Bearer <token>` as agreed with the hub"
-        return problem_reply(401, "Unauthorized", detail)
-    if isinstance(error, BodyTooLargeError):
-        detail = f"{error.size} bytes; this gateway takes at most {error.limit}"
-        return problem_reply(413, "Body too large", detail)
-    if isinstance(error, DocumentError):
-        return problem_reply(400, "No readable EDIFACT interchange", str(error))
-    if isinstance(error, StoreUnavailableError):
-        return problem_reply(503, "Service unavailable", str(error))
-    return problem_reply(500, "Internal error", "internal error; please retry later")
+    """problem+json for a body that gets no acknowledgement."""
+    return refusal_problem_reply(error, unreadable="No readable EDIFACT interchange")
 
 
 def mask_recipient_password(body: bytes) -> bytes:

@@ -20,7 +20,6 @@ from connectors.core.errors import (
     DocumentError,
 )
 from connectors.core.inbound import (
-    BodyTooLargeError,
     DocumentProblem,
     InboundBatch,
     InboundDocument,
@@ -29,8 +28,7 @@ from connectors.core.inbound import (
     InboundRequest,
     InboundUnit,
     Reason,
-    StoreUnavailableError,
-    problem_reply,
+    refusal_problem_reply,
 )
 from connectors.formats.x12 import (
     InterchangeFailure,
@@ -108,24 +106,17 @@ def set_problem(
     error: X12Error | None,
     message: str | None = None,
 ) -> InboundDocument:
-    """A set that cannot be read; `error` (with its position and codes) goes into the 997."""
+    """A set that cannot be read; `error` (with its position and codes) goes into the 997 -
+    unless the set is an acknowledgement, which no 997 answers (then a person gets it)."""
     text = message or str(error)
-    return set_document(transaction_set, problem=DocumentProblem(reason, text, error))
+    answered = transaction_set.group.functional_id != "FA"
+    problem = DocumentProblem(reason, text, error, answered=answered)
+    return set_document(transaction_set, problem=problem)
 
 
 def refusal_reply(error: ConnectorError) -> InboundReply:
-    """problem+json for a body that gets no X12 answer."""
-    if isinstance(error, AuthenticityError):
-        detail = f"{error}: send `Authorization: Bearer <token>` as agreed with the hub"
-        return problem_reply(401, "Unauthorized", detail)
-    if isinstance(error, BodyTooLargeError):
-        detail = f"{error.size} bytes; this gateway takes at most {error.limit}"
-        return problem_reply(413, "Body too large", detail)
-    if isinstance(error, DocumentError):
-        return problem_reply(400, "No readable X12 interchange", str(error))
-    if isinstance(error, StoreUnavailableError):
-        return problem_reply(503, "Service unavailable", str(error))
-    return problem_reply(500, "Internal error", "internal error; please retry later")
+    """problem+json for a body that gets no acknowledgement."""
+    return refusal_problem_reply(error, unreadable="No readable X12 interchange")
 
 
 class X12Ingress:

@@ -251,13 +251,15 @@ class IngestPipeline:
     def _plan(self, partner: Partner, document: InboundDocument, *, pulled: bool) -> _Plan:
         """Everything that needs no database: can it be read, is it enabled, does it map."""
         refusal: _Refuse | None = None
+        answered = not pulled
         if document.problem is not None:
             refusal = _Refuse(document.problem.reason, document.problem.message)
+            answered = answered and document.problem.answered
         elif document.kind not in partner.profile.documents.inbound:
             message = f"{document.kind} is not accepted from this partner at this endpoint"
             refusal = _Refuse(Reason.NOT_ENABLED, message)
         if refusal is not None:
-            if pulled:
+            if not answered:  # nobody will tell the partner: a person looks at it instead
                 return _Hold(refusal.reason, refusal.message, refusal.message)
             return refusal
         content = document.content

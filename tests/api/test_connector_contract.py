@@ -26,7 +26,13 @@ from gateway_api.settings import Settings
 from mappings.engine import MappingStore
 from tests.support.clock import FakeClock
 from tests.support.paths import REPO_ROOT
-from tests.support.x12_documents import EDI_DEMO_TOKEN, order_850, retailer_interchange
+from tests.support.x12_documents import (
+    EDI_DEMO,
+    EDI_DEMO_TOKEN,
+    interchange,
+    order_850,
+    retailer_interchange,
+)
 
 AUTH = {"Authorization": f"Bearer {EDI_DEMO_TOKEN}", "Content-Type": "application/edi-x12"}
 B2CONNECT = str(Path(sys.executable).parent / "b2connect")
@@ -266,3 +272,14 @@ def test_a_changed_profile_takes_effect_after_the_recheck_interval(mappings_dir:
     assert directory.get("edi-demo") is not None  # its file was looked at half a second ago
     ticks[0] = 1.5
     assert directory.get("edi-demo") is None  # looked at again: disabled now
+
+
+def test_an_unreadable_acknowledgement_is_held_for_a_person(client: TestClient) -> None:
+    """A 997 is never acknowledged, so refusing a broken one would tell nobody: it is held."""
+    broken_997 = ["ST*997*0001", "AK9*A*1*1*1", "SE*3*0001"]  # no AK1: not a readable 997
+    body = interchange([broken_997], functional_id="FA", control="000000701", **EDI_DEMO)
+    response = client.post("/edi/x12/edi-demo", content=body, headers=AUTH)
+    assert response.status_code == 202  # nothing to acknowledge
+    [letter] = client.get("/dead-letters").json()
+    assert letter["stage"] == "malformed"
+    assert letter["error"].startswith("997 000000701/1/0001 (ISA13/GS06/ST02): ")
