@@ -80,6 +80,15 @@ class Settings(BaseSettings):
             return None
         return value
 
+    @field_validator("cxml_dtd_dir")
+    @classmethod
+    def _dtd_dir_exists(cls, value: Path | None) -> Path | None:
+        # Checked at start-up, not when the first document needs it.
+        if value is not None and not value.is_dir():
+            msg = f"B2CONNECT_CXML_DTD_DIR {value} is not a directory"
+            raise ValueError(msg)
+        return value
+
     @field_validator("admin_token")
     @classmethod
     def _token_is_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
