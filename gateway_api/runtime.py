@@ -21,7 +21,7 @@ from gateway_api.services.queries import QueryService
 from gateway_api.services.retry_policy import RetryPolicy
 from gateway_api.settings import Settings
 from gateway_api.store.engine import build_engine
-from gateway_api.store.ports import StoreError, UnitOfWorkFactory
+from gateway_api.store.ports import UnitOfWorkFactory
 from gateway_api.store.unit_of_work import sql_unit_of_work_factory
 from mappings.engine import MappingStore
 
@@ -56,13 +56,11 @@ class Runtime:
             uow.commit()
 
     def partner_changed(self, partner: Partner) -> None:
-        """A profile was added or changed while running: mirror its row (orders point at it)."""
-        try:
-            with self.uow() as uow:
-                uow.partners.sync([partner_row(partner, self.clock())])
-                uow.commit()
-        except StoreError:  # the next request or start-up tries again
-            return
+        """A profile was added or changed while running: mirror its row (orders point at it).
+        A failure raises; the directory tries again on the partner's next lookup."""
+        with self.uow() as uow:
+            uow.partners.sync([partner_row(partner, self.clock())])
+            uow.commit()
 
     def close(self) -> None:
         """Release database connections and the outbound HTTP client."""

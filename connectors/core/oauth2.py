@@ -26,6 +26,7 @@ from collections.abc import AsyncGenerator, Generator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import quote_plus
 
 import httpx
 from pydantic import SecretStr
@@ -162,7 +163,8 @@ class OAuth2ClientCredentials(httpx.Auth):
                 f"(HTTP {status}: {self._oauth_error(response.content)})"
             )
             raise AuthError(msg)
-        classify_status(status, response.content, response.headers, now=fetched_at, what=what)
+        shown = self._hide(response.content.decode("utf-8", "replace")).encode()
+        classify_status(status, shown, response.headers, now=fetched_at, what=what)
         body = _json_object(response.content)
         if body is None:
             # A 2xx that is not JSON is a proxy or maintenance page, not Coupa's answer.
@@ -198,7 +200,10 @@ class OAuth2ClientCredentials(httpx.Auth):
     def _hide(self, text: str) -> str:
         """`text` with our secret masked, should a server ever echo it back."""
         secret = self._client_secret.get_secret_value()
-        return text.replace(secret, "***") if secret else text
+        if not secret:
+            return text
+        # As sent in the form too (an error page may echo the request body).
+        return text.replace(secret, "***").replace(quote_plus(secret), "***")
 
 
 def _json_object(content: bytes) -> dict[str, Any] | None:

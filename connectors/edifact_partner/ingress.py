@@ -117,10 +117,12 @@ def mask_recipient_password(body: bytes) -> bytes:
 
 
 def _separators(before: bytes) -> tuple[int, int | None, int]:
-    """(element separator, release character, segment terminator) in force before a UNB."""
-    una = before.rfind(b"UNA")
-    if una >= 0 and len(before) >= una + 9:
-        advice = before[una + 3 : una + 9]
+    """(element separator, release character, segment terminator) in force for a UNB: those of
+    a UNA directly before it (white space between allowed), else the defaults. A UNA further
+    back belongs to another interchange, and `UNA` inside a text is no advice at all."""
+    head = before.rstrip(b" \t\r\n")
+    if len(head) >= 9 and head[-9:-6] == b"UNA":
+        advice = head[-6:]
         release = advice[3] if advice[3] != ord(" ") else None
         return advice[1], release, advice[5]
     return ord("+"), ord("?"), ord("'")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from connectors.core.errors import ConnectorError
 from connectors.core.files import FileDrop
-from connectors.core.inbound import InboundRequest, Transport
+from connectors.core.inbound import InboundRequest, StoreUnavailableError, Transport
 from connectors.core.transport import open_file_drop
 from gateway_api.services.ingest import IngestPipeline
 from gateway_api.services.partners import Partner, PartnerDirectory
@@ -85,6 +85,11 @@ def _poll_one(
             body=drop.read(name), transport=Transport.FILE_DROP, remote_addr=f"file-drop:{name}"
         )
         result = pipeline.receive_from(partner, request)
+        if result.refusal is not None and isinstance(result.refusal.error, StoreUnavailableError):
+            # Nothing was stored: leave this file and the rest in inbound/ for the next run.
+            report.errors.append(f"{partner.key} {name}: {result.refusal.error}")
+            logger.warning("file drop of %s left for the next run: the store is down", partner.key)
+            return
         if result.refusal is not None:
             drop.reject(name, str(result.refusal.error))
             report.rejected += 1

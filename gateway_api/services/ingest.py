@@ -26,13 +26,14 @@ The core never looks inside a protocol here: it works on `InboundBatch`, `Inboun
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from connectors.core import Clock, ConnectorContext, ConnectorError
+from connectors.core import Clock, ConnectorContext, ConnectorError, MalformedDocumentError
 from connectors.core.inbound import (
     AckStatus,
     BodyTooLargeError,
@@ -239,7 +240,16 @@ class IngestPipeline:
                 logger.warning(
                     "a body from %s holds a value the store refused: %s", partner.key, error
                 )
-                return self._commit(partner, request, batch, plans, raw_id, isolate=True)
+                try:
+                    return self._commit(partner, request, batch, plans, raw_id, isolate=True)
+                except StoreValueError:
+                    # Not one document's value (the body's own record, say): refused whole,
+                    # kept in the log, answered as unreadable - never a 503 resent forever.
+                    assert partner.ingress is not None
+                    refusal = InboundRefusal(
+                        MalformedDocumentError(VALUE_REFUSED), authenticated=True, kind=batch.kind
+                    )
+                    return self._refuse(partner.key, request, refusal, partner.ingress)
         except StoreError:
             logger.exception("could not store a body from %s", partner.key)
             assert partner.ingress is not None
@@ -287,6 +297,7 @@ class IngestPipeline:
         inbound = partner.inbound
         assert inbound is not None
         now = self._clock()
+        pulled = request.transport is Transport.PULL
         with self._uow() as uow:
             found = self._lookup(uow, partner, batch.units)
             originals: list[UnitAnswer | None] = [None] * len(found)
@@ -315,7 +326,17 @@ class IngestPipeline:
                         answers.append(original)
                     continue
                 decisions = [
-                    self._decide_and_write(uow, partner, d, p, raw_id, now, single, isolate)
+                    self._decide_and_write(
+                        uow,
+                        partner,
+                        d,
+                        p,
+                        raw_id,
+                        now,
+                        single=single,
+                        isolate=isolate,
+                        pulled=pulled,
+                    )
                     for d, p in zip(unit.documents, unit_plans, strict=True)
                 ]
                 results = [decision.result for decision in decisions]
@@ -344,7 +365,7 @@ class IngestPipeline:
                 uow.idempotency.add(
                     partner.key,
                     unit.idempotency_scope,
-                    unit.idempotency_key,
+                    stored_key(unit.idempotency_key),
                     document_id=raw_id,
                     response_document_id=reply_id,
                     at=now,
@@ -370,7 +391,7 @@ class IngestPipeline:
         found: list[tuple[UUID, UUID | None] | None] = []
         in_body: set[tuple[str, str]] = set()
         for unit in units:
-            key = (unit.idempotency_scope, unit.idempotency_key)
+            key = (unit.idempotency_scope, stored_key(unit.idempotency_key))
             if key in in_body:
                 found.append(_SAME_BODY)
                 continue
@@ -402,16 +423,16 @@ class IngestPipeline:
         plan: _Plan,
         raw_id: UUID,
         now: datetime,
+        *,
         single: bool,
         isolate: bool,
+        pulled: bool,
     ) -> _Decision:
         """One document's verdict; its writes are done now, or by the caller once the raw body
         is staged (a lone document, whose outcome the body record carries)."""
         if isolate and single:
             # The lone document is what the store refused.
-            return _Decision(
-                DocumentResult(document, Disposition.REFUSED, Reason.VALUE, VALUE_REFUSED)
-            )
+            return self._value_refused(partner, document, raw_id, now, pulled=pulled)
         if not isolate:
             decision = self._decide(uow, partner, document, plan, raw_id, now)
             if not single:
@@ -422,10 +443,25 @@ class IngestPipeline:
                 decision = self._decide(uow, partner, document, plan, raw_id, now)
                 decision.write(uow)
         except StoreValueError:
-            return _Decision(
-                DocumentResult(document, Disposition.REFUSED, Reason.VALUE, VALUE_REFUSED)
-            )
+            refused = self._value_refused(partner, document, raw_id, now, pulled=pulled)
+            refused.write(uow)  # a dead letter, when pulled: none of the refused values
+            return refused
         return decision
+
+    def _value_refused(
+        self,
+        partner: Partner,
+        document: InboundDocument,
+        raw_id: UUID,
+        now: datetime,
+        *,
+        pulled: bool,
+    ) -> _Decision:
+        """A document whose values the store refused: refused in the answer, or held when
+        nobody would read the answer (pulled)."""
+        if pulled:
+            return self._hold(partner, document, raw_id, now, Reason.VALUE, VALUE_REFUSED)
+        return _Decision(DocumentResult(document, Disposition.REFUSED, Reason.VALUE, VALUE_REFUSED))
 
     def _decide(  # noqa: PLR0911, PLR0917 - one return per verdict
         self,
@@ -450,7 +486,7 @@ class IngestPipeline:
             raw_document_id=raw_id,
             connector=partner.profile.connector,
             partner=partner.key,
-            payload_id=document.reference,
+            payload_id=document.reference[:ID_LIMIT],
             at=now,
             mapping=plan.mapping,
         )
@@ -716,6 +752,9 @@ class IngestPipeline:
         if not isinstance(order, PurchaseOrder):
             msg = f"{document.kind} {document.reference} holds no order to apply"
             raise ReplayError(msg)
+        if document.kind not in partner.profile.documents.inbound:
+            msg = f"{document.kind} is not enabled for this partner (profile documents.inbound)"
+            raise ReplayError(msg)
         if order.version is None and uow.orders.changed_since(
             partner.key, order.order_id, letter.created_at
         ):
@@ -733,7 +772,7 @@ class IngestPipeline:
                 raw_document_id=stored.id,
                 connector=partner.profile.connector,
                 partner=partner.key,
-                payload_id=document.reference,
+                payload_id=document.reference[:ID_LIMIT],
                 at=self._clock(),
                 mapping=mapping.references,
             ),
@@ -744,6 +783,19 @@ class IngestPipeline:
 
 class ReplayError(Exception):
     """A held document could not be applied again; the message says why (and which one)."""
+
+
+ID_LIMIT = 255
+"""Longest partner id or idempotency key the store keeps as it is (its columns are 255 long;
+the raw body keeps the whole)."""
+
+
+def stored_key(key: str) -> str:
+    """An idempotency key as stored: itself, or its SHA-256 when a partner's references make it
+    longer than the store's column (the same key always maps to the same value)."""
+    if len(key) <= ID_LIMIT:
+        return key
+    return "sha256:" + hashlib.sha256(key.encode()).hexdigest()
 
 
 def named(document: InboundDocument, error: str) -> str:

@@ -115,6 +115,8 @@ class _Entry:
     status: PartnerStatus
     checked_at: float = float("-inf")
     """When the profile file was last looked at (monotonic seconds)."""
+    announced: bool = True
+    """False until every `on_change` listener took the (re)built partner; retried on lookups."""
 
 
 def resolve_secret(reference: str, *, production: bool, environ: Mapping[str, str]) -> str:
@@ -204,6 +206,8 @@ class PartnerDirectory:
     def _entry(self, key: str) -> _Entry:
         entry = self._entries.get(key)
         now = self._monotonic()
+        if entry is not None and not entry.announced:
+            self._announce(entry)
         if entry is not None and now - entry.checked_at < self._recheck_seconds:
             return entry  # looked at its profile file a moment ago (a stat per request is waste)
         try:
@@ -223,11 +227,25 @@ class PartnerDirectory:
                 return entry
             entry = self._build_entry(profile)
             entry.checked_at = now
+            entry.announced = entry.partner is None or not self._listeners
             self._entries[key] = entry
-        if entry.partner is not None:
+        if not entry.announced:
+            self._announce(entry)
+        return entry
+
+    def _announce(self, entry: _Entry) -> None:
+        """Tell the listeners about a (re)built partner; a failure is tried again on the next
+        lookup (the partners row a new partner's orders point at must get written)."""
+        assert entry.partner is not None
+        try:
             for listener in self._listeners:
                 listener(entry.partner)
-        return entry
+        except Exception:
+            logger.exception(
+                "partner %s: could not record the change; trying again", entry.partner.key
+            )
+            return
+        entry.announced = True
 
     def _remember(self, key: str, status: PartnerStatus) -> _Entry:
         previous = self._entries.get(key)

@@ -12,7 +12,10 @@ For every partner whose connector can PULL (`b2connect jobs run pull-orders`, an
 
 Every step is safe to repeat: a crash between storing and confirming fetches the items again,
 and they are duplicates of what was stored (the pipeline's idempotency keys), confirmed again.
-An item the pipeline refused is not confirmed: the partner keeps offering it, the log shows why.
+An item the pipeline refused as a whole (not even readable as the partner's document) is not
+confirmed, and the cursor stays before its page: the partner keeps offering it, every run reports
+why. What can be read but not applied is held as a dead letter (nobody reads an answer to a pull)
+and confirmed. The store being down stops the partner's run with nothing confirmed.
 An auth or configuration error stops that partner at once (no retry); the others go on.
 """
 
@@ -28,7 +31,12 @@ import tenacity
 
 from connectors.core import Clock, ConnectorError, TransientError
 from connectors.core.errors import RateLimitedError
-from connectors.core.inbound import Disposition, InboundRequest, Transport
+from connectors.core.inbound import (
+    Disposition,
+    InboundRequest,
+    StoreUnavailableError,
+    Transport,
+)
 from connectors.core.pull import PullConnector, PulledItem, PulledPage
 from gateway_api.services.ingest import IngestPipeline
 from gateway_api.services.partners import Partner, PartnerDirectory
@@ -127,12 +135,18 @@ class PullService:
             report.pages += 1
             report.fetched += len(page.items)
             taken = [item for item in page.items if self._store(partner, item, report)]
-            with self._uow() as uow:
-                uow.cursors.save(partner.key, stream, page.cursor, at=self._clock())
-                uow.commit()
+            complete = len(taken) == len(page.items)
+            if complete:
+                # Only past a page whose every item is stored: the cursor must never skip an
+                # item the partner still offers (the next run fetches it again).
+                with self._uow() as uow:
+                    uow.cursors.save(partner.key, stream, page.cursor, at=self._clock())
+                    uow.commit()
             if taken:
                 self._confirm(connector, taken, report)
                 report.confirmed += len(taken)
+            if not complete:
+                return
             progressed = page.cursor != cursor or bool(taken)
             cursor = page.cursor
             if not page.more or not progressed:
@@ -161,6 +175,8 @@ class PullService:
             remote_addr=f"pull:{item.reference}",
         )
         result = self._pipeline.receive_from(partner, request)
+        if result.refusal is not None and isinstance(result.refusal.error, StoreUnavailableError):
+            raise result.refusal.error  # stop this partner's run; nothing of the page is lost
         if result.refusal is not None:
             report.refused += 1
             report.errors.append(f"{partner.key} {item.reference}: {result.refusal.error}")

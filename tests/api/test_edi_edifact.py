@@ -241,3 +241,32 @@ def test_files_from_the_drop_are_answered_in_it(runtime: Runtime, mappings_dir: 
         ingress=EDIFACT_INGRESS,
     )
     assert result.reply.body == answer.read_bytes()  # the same interchange over HTTP: a repeat
+
+
+def test_an_interchange_reference_longer_than_the_store_takes_is_still_answered(
+    client: TestClient,
+) -> None:
+    reference = "4" * 300
+    body = retailer_interchange(
+        orders_message("EO-LONG", [("ED-1001", "1", "1.00")]), control=reference
+    )
+    first = post(client, body)
+    assert first.status_code == 200, first.text
+    assert order_ids(client) == ["EO-LONG"]
+    assert post(client, body).content == first.content  # and its repeat is recognised
+
+
+def test_a_replay_checks_the_kinds_the_profile_enables_now(
+    client: TestClient, mappings_dir: Path
+) -> None:
+    import yaml
+
+    post(client, retailer_interchange(orders_message("EO-HELD", [("ED-9999", "1", "1.00")])))
+    [letter] = client.get("/dead-letters").json()
+    path = mappings_dir / "partners" / "edifact-demo" / "profile.yaml"
+    profile = yaml.safe_load(path.read_text())
+    profile["documents"]["inbound"] = ["CONTRL"]
+    path.write_text(yaml.safe_dump(profile))
+    replay = client.post(f"/dead-letters/{letter['id']}/replay")
+    assert replay.status_code == 409
+    assert "not enabled" in replay.json()["detail"]

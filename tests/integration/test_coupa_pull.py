@@ -204,3 +204,52 @@ def test_an_order_that_cannot_be_read_is_held_and_taken(
         [letter] = uow.dead_letters.query(partner_key=PARTNER)
     assert letter.stage == "malformed"
     assert "order-lines[0].quantity" in letter.error
+
+
+def test_an_order_whose_values_the_store_refuses_is_held_not_lost(
+    pulling: Runtime, coupa: tuple[FakeCoupaRest, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import DataError
+
+    from gateway_api.services import ingest
+
+    fake, _ = coupa
+    [good, refused] = fake.generate_orders(2)
+    decide = ingest.decide_order_change
+
+    def refuse_one(uow: Any, envelope: Any) -> Any:
+        if envelope.document.order_id == str(refused):
+            raise DataError("INSERT ...", {}, ValueError("numeric field overflow"))
+        return decide(uow, envelope)
+
+    monkeypatch.setattr(ingest, "decide_order_change", refuse_one)
+    report = pull(pulling)
+    assert (report.stored, report.held) == (1, 1)
+    assert sorted(stored_orders(pulling)) == [str(good)]
+    with pulling.uow() as uow:
+        [letter] = uow.dead_letters.query(partner_key=PARTNER)
+    assert letter.stage == "value"
+    again = pull(pulling)  # the held one is ours now (exported), nothing comes back
+    assert again.fetched == 0
+
+
+def test_the_cursor_never_skips_an_order_the_hub_could_not_take(
+    pulling: Runtime, coupa: tuple[FakeCoupaRest, str], clock: FakeClock
+) -> None:
+    fake, _ = coupa
+    [first] = fake.generate_orders(1)
+    unreadable = fake.order(first)
+    unreadable["version"] = "not a number"  # no idempotency key: refused whole
+    fake.add_order(unreadable)
+    clock.advance(minutes=1)
+    [later] = fake.generate_orders(1)
+    report = pull(pulling)
+    assert report.refused == 1
+    assert sorted(stored_orders(pulling)) == [str(later)]
+    with pulling.uow() as uow:
+        assert uow.cursors.get(PARTNER, "purchase_orders") is None  # not past the refused one
+    fixed = fake.order(first)
+    fixed["version"] = 1
+    fake.add_order(fixed)
+    assert pull(pulling).stored == 1
+    assert sorted(stored_orders(pulling)) == sorted([str(first), str(later)])
