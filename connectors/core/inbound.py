@@ -93,7 +93,9 @@ class Reason(StrEnum):
     VALUE = "value"
     """The store refused one of its values (out of range)."""
     MAPPING = "mapping"
-    """A code or part the partner's mapping does not know (held until the mapping is fixed)."""
+    """A code or part the partner's mapping does not know, or a valid document our model cannot
+    take yet: held as a dead letter until the mapping is fixed, never refused (a connector may
+    report it as a `DocumentProblem`)."""
     SEQUENCE = "sequence"
     """A change of an order we do not have yet (held until the order arrives)."""
     CONFLICT = "conflict"

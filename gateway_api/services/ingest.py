@@ -258,13 +258,18 @@ class IngestPipeline:
                 partner.ingress.reply_refusal(refusal, self._context), None, refusal=refusal
             )
 
-    def _plan(self, partner: Partner, document: InboundDocument, *, pulled: bool) -> _Plan:
+    def _plan(  # noqa: PLR0911 - one return per verdict
+        self, partner: Partner, document: InboundDocument, *, pulled: bool
+    ) -> _Plan:
         """Everything that needs no database: can it be read, is it enabled, does it map."""
         refusal: _Refuse | None = None
         answered = not pulled
         if document.problem is not None:
-            refusal = _Refuse(document.problem.reason, document.problem.message)
-            answered = answered and document.problem.answered
+            problem = document.problem
+            if problem.reason is Reason.MAPPING:  # readable, but not into our model: a fix and
+                return _Hold(problem.reason, problem.message, problem.message)  # a replay
+            refusal = _Refuse(problem.reason, problem.message)
+            answered = answered and problem.answered
         elif document.kind not in partner.profile.documents.inbound:
             message = f"{document.kind} is not accepted from this partner at this endpoint"
             refusal = _Refuse(Reason.NOT_ENABLED, message)

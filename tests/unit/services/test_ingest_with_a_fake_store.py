@@ -293,3 +293,35 @@ def test_a_lone_cxml_order_the_store_refuses_is_answered_400_and_logged_rejected
     assert store.orders == {}
     assert result.document_id is not None
     assert store.documents[result.document_id].outcome is DocumentOutcome.REJECTED
+
+
+def test_a_document_the_connector_cannot_take_into_the_model_is_held_not_refused(
+    pipeline: IngestPipeline, store: FakeStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A connector's `Reason.MAPPING` problem (a valid document our model cannot take yet) is a
+    dead letter answered as held, never a refusal the platform would not resend after."""
+    from dataclasses import replace
+
+    from connectors.core.inbound import DocumentProblem
+    from connectors.cxml_platform.connector import CxmlPlatformConnector
+
+    opened_by = CxmlPlatformConnector.open
+
+    def open_with_a_problem(self: CxmlPlatformConnector, request: InboundRequest, **kw: object):  # type: ignore[no-untyped-def]
+        batch = opened_by(self, request, **kw)  # type: ignore[arg-type]
+        (unit,) = batch.units
+        (document,) = unit.documents
+        problem = DocumentProblem(Reason.MAPPING, "line 1: UnitPrice has no amount")
+        held = replace(document, content=None, problem=problem)
+        return replace(batch, units=(replace(unit, documents=(held,)),))
+
+    monkeypatch.setattr(CxmlPlatformConnector, "open", open_with_a_problem)
+    result = receive_cxml(pipeline, order_request(order_id="PO-7"))
+
+    answer = status_of(result.reply.body)
+    assert (answer.code, result.count(Disposition.HELD)) == (201, 1)
+    assert "UnitPrice has no amount" in answer.message
+    assert store.orders == {}
+    (letter,) = store.dead_letters.values()
+    assert (letter.stage, letter.status) == ("mapping", DeadLetterStatus.OPEN)
+    assert store.documents[letter.document_id].outcome is DocumentOutcome.HELD
