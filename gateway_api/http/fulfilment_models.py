@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from gateway_api.domain.fulfilment import (
     ConfirmCommand,
@@ -22,15 +22,15 @@ from gateway_api.domain.fulfilment import (
     LineSplit,
     ShipCommand,
 )
+from gateway_api.http.fields import BoundedQuantity, IsoDatetime, MultiLine, SingleLine
 from gateway_api.services.fulfilment import FulfilmentView, IssuedResult
 from gateway_api.store.records import OutboxRecord
-from schemas import Amount, Identifier, Package, Quantity
-from schemas.types import NO_CONTROL_CHARACTERS
+from schemas import Identifier, Package, Quantity
 
-BusinessId = Annotated[str, Field(min_length=1, max_length=255, pattern=NO_CONTROL_CHARACTERS)]
-Comments = Annotated[str, Field(max_length=4000)]
-NonNegative = Annotated[Quantity, Field(ge=0)]
-Positive = Annotated[Quantity, Field(gt=0)]
+BusinessId = Annotated[SingleLine, Field(min_length=1, max_length=255)]
+Comments = Annotated[MultiLine, Field(max_length=4000)]
+NonNegative = Annotated[BoundedQuantity, Field(ge=0)]
+Positive = Annotated[BoundedQuantity, Field(gt=0)]
 
 
 class _In(BaseModel):
@@ -52,9 +52,9 @@ class LineSplitIn(_In):
     """Quantity accepted but backordered."""
     rejected: NonNegative = Decimal(0)
     """Quantity refused."""
-    shipment_date: AwareDatetime | None = None
+    shipment_date: IsoDatetime | None = None
     """When the accepted quantity ships."""
-    delivery_date: AwareDatetime | None = None
+    delivery_date: IsoDatetime | None = None
     """When it arrives."""
     comments: Comments | None = None
     """Why a quantity is rejected."""
@@ -67,9 +67,9 @@ class ConfirmIn(_In):
     """`accept` the whole order, `reject` it, or `detail` the listed lines."""
     lines: list[LineSplitIn] = Field(default_factory=list)
     """For `detail`: the lines and how each splits."""
-    shipment_date: AwareDatetime | None = None
+    shipment_date: IsoDatetime | None = None
     """For `accept`: when the order ships."""
-    delivery_date: AwareDatetime | None = None
+    delivery_date: IsoDatetime | None = None
     """For `accept`: when it arrives."""
     comments: Comments | None = None
     """Free text for the buyer (the reason for a rejection)."""
@@ -109,7 +109,7 @@ class CarrierIn(_In):
 
     scac: Annotated[str, Field(min_length=2, max_length=4, pattern=r"^[A-Z0-9]+$")] | None = None
     """Standard Carrier Alpha Code (`UPSN`, `FDEG`)."""
-    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    name: Annotated[SingleLine, Field(min_length=1, max_length=200)] | None = None
     """Carrier name as printed (`Yurtici Kargo`)."""
 
     def identifiers(self) -> tuple[Identifier, ...]:
@@ -125,31 +125,31 @@ class CarrierIn(_In):
 class PackageIn(_In):
     """One package of the shipment."""
 
-    package_id: Annotated[str, Field(min_length=1, max_length=64)]
+    package_id: Annotated[SingleLine, Field(min_length=1, max_length=64)]
     """Label id (an SSCC-18 when `is_sscc`)."""
     is_sscc: bool = False
     """True when the id is a GS1 SSCC-18."""
     gross_weight: Positive | None = None
     """Weight with content."""
-    weight_unit: Annotated[str, Field(min_length=1, max_length=35)] | None = None
+    weight_unit: Annotated[SingleLine, Field(min_length=1, max_length=35)] | None = None
     """UN/ECE Rec 20 unit (`KGM`)."""
 
 
 class ShipIn(_In):
     """Record a shipment of some lines (default: everything that may still ship)."""
 
-    delivery_date: AwareDatetime
+    delivery_date: IsoDatetime
     """Expected delivery."""
     lines: list[LineQuantityIn] = Field(default_factory=list)
     """Lines and quantities shipped; empty ships every remaining quantity."""
     shipment_id: BusinessId | None = None
     """Our shipment number (default `<order id>-S<n>`); unique per partner."""
-    shipment_date: AwareDatetime | None = None
+    shipment_date: IsoDatetime | None = None
     """When the goods left (default: now)."""
     carrier: CarrierIn
     """The carrier (SCAC, name or both)."""
     tracking_numbers: Annotated[
-        list[Annotated[str, Field(min_length=1, max_length=100)]], Field(min_length=1)
+        list[Annotated[SingleLine, Field(min_length=1, max_length=100)]], Field(min_length=1)
     ]
     """The carrier's tracking numbers (at least one)."""
     packages: list[PackageIn] = Field(default_factory=list)
@@ -178,11 +178,11 @@ class InvoiceIn(_In):
     """Lines and quantities billed; empty bills everything shipped and not yet invoiced."""
     invoice_id: BusinessId | None = None
     """Our invoice number (default `<order id>-I<n>`); unique per partner."""
-    tax_rate: Annotated[Decimal, Field(ge=0, le=100)] | None = None
+    tax_rate: Annotated[BoundedQuantity, Field(ge=0, le=100)] | None = None
     """Tax in percent, applied per line (e.g. `"8.25"`)."""
-    tax_category: Annotated[str, Field(min_length=1, max_length=35)] = "sales"
+    tax_category: Annotated[SingleLine, Field(min_length=1, max_length=35)] = "sales"
     """Kind of tax (`sales`, `vat`, `gst`)."""
-    shipping: Annotated[Amount, Field(ge=0)] | None = None
+    shipping: NonNegative | None = None
     """Shipping charged on the invoice."""
     payment_terms_days: Annotated[int, Field(ge=0, le=365)] | None = None
     """Net payment term in days."""
@@ -207,7 +207,7 @@ class CreditIn(_In):
 
     amount: Positive
     """Amount credited, positive (sent negative, as cXML requires)."""
-    reason: Annotated[str, Field(min_length=1, max_length=4000)]
+    reason: Annotated[MultiLine, Field(min_length=1, max_length=4000)]
     """Why (shown to the buyer)."""
     invoice_id: BusinessId | None = None
     """Number of the credit memo (default `<order id>-CM<n>`)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -51,13 +53,43 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def on_validation(_request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, RequestValidationError)
         errors = [
-            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            {"loc": list(e.get("loc", ())), "msg": _message(e), "type": e.get("type", "")}
             for e in error.errors()
         ]
         return problem_response(
-            422, "Request validation failed", "see `errors` for each problem", errors=errors
+            422, "Request validation failed", validation_detail(errors), errors=errors
         )
 
     app.add_exception_handler(ProblemError, on_problem)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(RequestValidationError, on_validation)
+
+
+_DECIMAL_REPR = re.compile(r"Decimal\('([^']*)'\)")
+_PLACES = {"body": "", "query": "query parameter ", "path": "path parameter ", "header": "header "}
+
+
+def _message(error: Any) -> str:
+    """pydantic's message without its `Value error, ` prefix and `Decimal('...')` reprs."""
+    message = str(error.get("msg", "")).removeprefix("Value error, ")
+    return _DECIMAL_REPR.sub(r"\1", message)
+
+
+def field_name(loc: Sequence[Any]) -> str:
+    """`carrier.name`, `tracking_numbers[0]`, `query parameter partner`: where a problem is."""
+    if not loc:
+        return "the request"
+    place = _PLACES.get(str(loc[0]))
+    parts = list(loc[1:]) if place is not None else list(loc)
+    path = ""
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    if not path:
+        return "the request body" if loc[0] == "body" else "the request"
+    return f"{place or ''}`{path}`"
+
+
+def validation_detail(errors: Sequence[dict[str, Any]]) -> str:
+    """One sentence naming every field that is wrong and why (each also in `errors`)."""
+    parts = [f"{field_name(e['loc'])}: {e['msg']}" for e in errors]
+    return "; ".join(parts).rstrip(".") + "." if parts else "The request is not valid."

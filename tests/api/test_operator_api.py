@@ -107,3 +107,34 @@ def test_list_totals_are_exact(client: TestClient) -> None:
     assert Decimal(listed["total"]) == Decimal("10.10")
     order = client.get(f"/orders/{listed['id']}").json()
     assert order["document"]["lines"][0]["unit_price"] == "10.10"
+
+
+@pytest.mark.parametrize(
+    ("path", "parameter"),
+    [
+        ("/orders", "partner"),
+        ("/orders", "order_id"),
+        ("/documents", "partner"),
+        ("/documents", "kind"),
+        ("/documents", "payload_id"),
+        ("/documents", "correlation_id"),
+        ("/dead-letters", "partner"),
+        ("/outbox", "partner"),
+    ],
+)
+def test_control_characters_in_filters_are_named_in_a_422(
+    client: TestClient, path: str, parameter: str
+) -> None:
+    response = client.get(path, params={parameter: "coupa\x00demo"})
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert f"query parameter `{parameter}`" in response.json()["detail"]
+    assert client.get(path, params={parameter: "x" * 256}).status_code == 422
+    assert client.get(path, params={parameter: "coupa-demo"}).status_code == 200
+
+
+def test_dates_in_filters_are_iso_8601_never_epoch_seconds(client: TestClient) -> None:
+    response = client.get("/documents", params={"before": "0"})
+    assert response.status_code == 422
+    assert "query parameter `before`" in response.json()["detail"]
+    assert client.get("/documents", params={"before": "2026-01-01T00:00:00Z"}).status_code == 200

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from starlette.concurrency import run_in_threadpool
 
 from gateway_api.http.deps import RuntimeDep, require_operator
+from gateway_api.http.fields import FilterText
 from gateway_api.http.models import DeadLetterOut, ReplayOut
 from gateway_api.http.problems import ProblemError
 from gateway_api.services.dead_letters import DeadLetterClosedError, DeadLetterNotFoundError
@@ -22,7 +23,7 @@ router = APIRouter(
 async def list_dead_letters(
     runtime: RuntimeDep,
     status: Annotated[str | None, Query(pattern="^(open|replayed)$")] = "open",
-    partner: str | None = None,
+    partner: FilterText | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[DeadLetterOut]:
     """Open dead letters by default; `status=replayed` for the resolved ones."""

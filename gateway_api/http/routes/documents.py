@@ -6,10 +6,10 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response
-from pydantic import AwareDatetime
 from starlette.concurrency import run_in_threadpool
 
 from gateway_api.http.deps import RuntimeDep, require_operator
+from gateway_api.http.fields import FilterText, IsoDatetime
 from gateway_api.http.models import DocumentDetailOut, DocumentOut
 from gateway_api.http.problems import ProblemError
 
@@ -21,16 +21,16 @@ router = APIRouter(
 @router.get("", summary="The message log, newest first")
 async def list_documents(
     runtime: RuntimeDep,
-    partner: str | None = None,
+    partner: FilterText | None = None,
     direction: Annotated[str | None, Query(pattern="^(inbound|outbound)$")] = None,
-    kind: str | None = None,
+    kind: FilterText | None = None,
     outcome: Annotated[
         str | None, Query(pattern="^(processed|held|rejected|duplicate|sent)$")
     ] = None,
-    payload_id: str | None = None,
-    correlation_id: str | None = None,
+    payload_id: FilterText | None = None,
+    correlation_id: FilterText | None = None,
     before: Annotated[
-        AwareDatetime | None, Query(description="Page: entries older than this (with zone)")
+        IsoDatetime | None, Query(description="Page: entries older than this (with zone)")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[DocumentOut]:

@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from gateway_api.domain.fulfilment import FulfilmentConflictError, FulfilmentInputError
 from gateway_api.http.deps import RuntimeDep, require_operator
+from gateway_api.http.fields import FilterText
 from gateway_api.http.fulfilment_models import (
     ConfirmIn,
     CreditIn,
@@ -123,7 +124,7 @@ async def order_fulfilment(order_uuid: UUID, runtime: RuntimeDep) -> FulfilmentO
 async def list_outbox(
     runtime: RuntimeDep,
     status: Annotated[str | None, Query(pattern="^(pending|delivered|dead)$")] = None,
-    partner: str | None = None,
+    partner: FilterText | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[OutboxOut]:
     """Oldest first."""

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from starlette.concurrency import run_in_threadpool
 
 from gateway_api.http.deps import RuntimeDep, require_operator
+from gateway_api.http.fields import FilterText
 from gateway_api.http.models import OrderOut, OrderSummaryOut
 from gateway_api.http.problems import ProblemError
 
@@ -18,9 +19,9 @@ router = APIRouter(prefix="/orders", tags=["orders"], dependencies=[Depends(requ
 @router.get("", summary="List orders, most recently changed first")
 async def list_orders(
     runtime: RuntimeDep,
-    partner: str | None = None,
+    partner: FilterText | None = None,
     status: Annotated[str | None, Query(pattern="^(open|cancelled)$")] = None,
-    order_id: str | None = None,
+    order_id: FilterText | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[OrderSummaryOut]:
