@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, Field, model_validator
 
 from schemas._base import CanonicalModel
+from schemas.gs1 import sscc_problem
 from schemas.party import Party
 from schemas.references import DocumentId, OrderReference
 from schemas.types import Amount, Identifier, Quantity, UnitCode
@@ -65,6 +66,19 @@ class Package(CanonicalModel):
     """Weight of the package with its content."""
     weight_unit: UnitCode | None = None
     """UN/ECE Rec 20 unit of `gross_weight` (`KGM`, `LBR`)."""
+
+    @model_validator(mode="after")
+    def _sscc_is_valid(self) -> Package:
+        """A label marked as SSCC must scan: 18 digits with a valid GS1 check digit."""
+        if self.is_sscc:
+            problem = sscc_problem(self.package_id)
+            if problem is not None:
+                msg = (
+                    f"package_id {self.package_id!r} is marked is_sscc but {problem}; send the "
+                    "18 digits printed under (00) on the GS1 label, or set is_sscc to false"
+                )
+                raise ValueError(msg)
+        return self
 
 
 class ShipNoticeLine(CanonicalModel):

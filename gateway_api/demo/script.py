@@ -258,7 +258,7 @@ def _edi_script(
             "delivery_date": delivery,
             "carrier": {"scac": "UPSN"},
             "tracking_numbers": ["1ZEDI0001"],
-            "packages": [{"package_id": "000123450000000017", "is_sscc": True}],
+            "packages": [{"package_id": "000123450000000010", "is_sscc": True}],
         },
     )
     _act(api, order, "invoices", {"tax_rate": "8.25", "payment_terms_days": 30})

@@ -36,7 +36,7 @@ def test_whole_flow_reaches_the_platform_once_and_valid(
             "lines": [{"line_number": 1, "quantity": "6"}],
             "carrier": {"scac": "UPSN", "name": "UPS"},
             "tracking_numbers": ["1Z999AA10123456784"],
-            "packages": [{"package_id": "000123456789012345", "is_sscc": True}],
+            "packages": [{"package_id": "000123456789012343", "is_sscc": True}],
         },
     )
     second = buyer.act(order, "shipments", {"delivery_date": DELIVERY, **FEDEX})

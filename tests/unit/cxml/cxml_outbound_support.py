@@ -48,6 +48,7 @@ from schemas import (
     ShipNoticeOrder,
     TaxDetail,
 )
+from schemas.gs1 import gs1_check_digit, sscc_problem
 from tests.support.paths import CXML_DTD_DIR
 
 
@@ -234,12 +235,16 @@ def _detail_changes_something(status: ConfirmedQuantity) -> ConfirmedQuantity:
 # --- ship notices ------------------------------------------------------------------------------
 
 
+ssccs = st.from_regex(r"\A[0-9]{17}\Z").map(lambda digits: f"{digits}{gs1_check_digit(digits)}")
+"""SSCC-18 labels with a valid GS1 check digit."""
+
+
 @st.composite
 def ship_notices(draw: st.DrawFn) -> ShipNotice:
     """A ship notice: carriers, packages (at most one no line names), orders and lines."""
     operation = draw(st.sampled_from(list(ShipNoticeOperation)))
     delete = operation is ShipNoticeOperation.DELETE
-    package_ids = draw(st.lists(ids, unique=True, max_size=4))
+    package_ids = draw(st.lists(ids | ssccs, unique=True, max_size=4))
     packages = [_package(draw, package_id) for package_id in package_ids]
     orders = []
     payload_ids = draw(st.lists(ids, unique=True, min_size=0 if delete else 1, max_size=3))
@@ -296,7 +301,7 @@ def _package(draw: st.DrawFn, package_id: str) -> Package:
     weighed = draw(st.booleans())
     return Package(
         package_id=package_id,
-        is_sscc=draw(st.booleans()),
+        is_sscc=sscc_problem(package_id) is None and draw(st.booleans()),
         gross_weight=draw(positive) if weighed else None,
         weight_unit=draw(st.sampled_from(["KGM", "LBR"])) if weighed else None,
     )

@@ -42,7 +42,7 @@ EST = timezone(timedelta(hours=-5))
 NOTICE = datetime(2026, 11, 25, 16, 0, tzinfo=EST)
 SHIPPED = datetime(2026, 11, 25, 14, 30, tzinfo=EST)
 DELIVERY = datetime(2026, 11, 27, 12, 0, tzinfo=EST)
-SSCC = "003456789012345678"
+SSCC = "003456789012345670"
 PO_1 = OrderReference(
     order_id="PO-1001",
     payload_id="po-1001@buyer.example",

@@ -202,7 +202,7 @@ def ship_notice() -> ShipNotice:
         ),
         packages=(
             Package(
-                package_id="354123450000000017",
+                package_id="354123450000000014",
                 is_sscc=True,
                 gross_weight=Decimal("120.5"),
                 weight_unit="KGM",
@@ -219,7 +219,7 @@ def ship_notice() -> ShipNotice:
                         supplier_part_id="SUP-1",
                         buyer_part_id="BUY-1",
                         description="Blue widget",
-                        package_id="354123450000000017",
+                        package_id="354123450000000014",
                     ),
                     ShipNoticeLine(
                         line_number=2,

@@ -105,7 +105,7 @@ def _confirmation(**overrides: object) -> OrderConfirmation:
     return OrderConfirmation.model_validate(values)
 
 
-SSCC = "000123456789012345"
+SSCC = "000123456789012343"
 
 
 def _notice(**overrides: object) -> ShipNotice:
