@@ -8,7 +8,6 @@ small overrides of this class and as data in their profiles.
 from __future__ import annotations
 
 import functools
-import hmac
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -39,6 +38,7 @@ from connectors.core.inbound import (
 from connectors.core.push import DocumentIdentity, OutboundDocument, OutboundMessage, Receipt
 from connectors.core.transport import HttpDestination
 from connectors.cxml_platform.config import CredentialConfig, CxmlPlatformConfig
+from connectors.cxml_platform.credentials import NOT_AUTHENTIC, sender_is_authentic
 from connectors.cxml_platform.delivery import read_receipt
 from connectors.cxml_platform.ingress import (
     CONTENT_TYPE,
@@ -187,12 +187,10 @@ class CxmlPlatformConnector:
         never secrets.
         """
         header = document.header
-        if header is None:
-            msg = "the document has no Header, so its sender cannot be authenticated"
-            raise AuthenticityError(msg)
-        if not self._sender_is_authentic(header.sender):
-            msg = "the Sender credential or its SharedSecret is not valid for this partner"
-            raise AuthenticityError(msg)
+        # No Header and a bad Sender read exactly like an unknown partner key (the ingress's
+        # `refuse_unknown`), so that answers do not reveal which keys are configured.
+        if header is None or not self._sender_is_authentic(header.sender):
+            raise AuthenticityError(NOT_AUTHENTIC)
         if not _any_matches(header.from_, self.config.buyer):
             msg = (
                 f"From credential {_describe(header.from_)} is not the buyer configured "
@@ -329,15 +327,11 @@ class CxmlPlatformConnector:
         return read_receipt(http_status, body, headers, now=self.context.clock())
 
     def _sender_is_authentic(self, senders: tuple[Credential, ...]) -> bool:
-        expected = self.config.shared_secret.get_secret_value().encode()
-        authentic = False
-        # Compare every presented secret, so timing does not reveal which part failed.
-        for credential in senders:
-            presented = (credential.shared_secret or "").encode()
-            secret_ok = hmac.compare_digest(presented, expected)
-            identity_ok = credential.matches(self.config.sender.domain, self.config.sender.identity)
-            authentic |= secret_ok and identity_ok
-        return authentic
+        sender = self.config.sender
+        secret = self.config.shared_secret.get_secret_value().encode()
+        return sender_is_authentic(
+            senders, domain=sender.domain, identity=sender.identity, secret=secret
+        )
 
 
 def answer_status(result: DocumentResult) -> CxmlStatus:

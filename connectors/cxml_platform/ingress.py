@@ -32,6 +32,7 @@ from connectors.core.inbound import (
     Reason,
     StoreUnavailableError,
 )
+from connectors.cxml_platform.credentials import NOT_AUTHENTIC, check_for_no_partner
 from connectors.formats.cxml import (
     DEFAULT_VERSION,
     CxmlDocument,
@@ -46,7 +47,6 @@ from schemas import PurchaseOrder
 
 CONTENT_TYPE = "text/xml; charset=utf-8"
 IDEMPOTENCY_SCOPE = "cxml"
-UNKNOWN_PARTNER = "unknown partner or invalid credentials"
 
 
 def http_status(status: CxmlStatus) -> int:
@@ -148,8 +148,11 @@ class CxmlIngress:
             document = parse_cxml(request.body)
         except DocumentError as error:
             return InboundRefusal(error)
+        # The work a partner's connector does before refusing a bad secret, so that timing
+        # does not tell an unknown key from a known one either.
+        check_for_no_partner(document.header.sender if document.header else ())
         return InboundRefusal(
-            AuthenticityError(UNKNOWN_PARTNER), kind=document.kind, reference=document.payload_id
+            AuthenticityError(NOT_AUTHENTIC), kind=document.kind, reference=document.payload_id
         )
 
     def reply_refusal(self, refusal: InboundRefusal, context: ConnectorContext) -> InboundReply:
