@@ -1,16 +1,24 @@
 """`encode_856`: a canonical `ShipNotice` as an X12 856 ship notice/manifest.
 
-BSN (purpose 00/05/03, shipment id, notice date and time, structure 0001 pick-and-pack or 0004
-standard carton), then the HL tree:
+BSN (purpose 00/05/03, shipment id, notice date and time, hierarchical structure), then the HL
+tree in the order BSN05 names:
 
     S  shipment   TD1 (packages, gross weight), TD5 (carrier SCAC) + REF (tracking), DTM 011/017,
-                  N1 loops (SF ship from, ST ship to); packages no line names hang here as P
+                  N1 loops (SF ship from, ST ship to)
     O  order      PRF (PO number, PO date)
-    P  pack       MAN (GM + SSCC-18, or the package qualifier), TD1 (weight)
+    P  pack       MAN (GM + SSCC-18, or the package qualifier), TD1 (weight, said once)
     I  item       LIN (line, VN/BP ids), SN1 (line, quantity shipped, unit), PID
 
-Items packed in a package sit under its P; unpacked items sit under their O. CTT carries the
-HL count and the sum of SN1 quantities.
+BSN05 `0001` (pick and pack: S, O, P, I) when the notice says which package holds every line it
+ships: each line names its package, or the shipment has exactly one package, which then holds
+them all. Each item then sits under the pack (carton) that holds it, and a package holding lines
+of two orders appears under both. Retailers' docks scan a carton's SSCC and check its contents
+against the ASN, and 0001 validators refuse a pack without items or an item outside a pack, so
+contents are never guessed: when several packages carry lines that name none (the API cannot say
+which carton holds which line), or there are no packages, the notice is BSN05 `0004`
+(shipment, order, item) and the packages are only counted (and weighed) on the shipment's TD1.
+A package no line is in gets no (empty) pack level either. CTT carries the HL count and the sum
+of SN1 quantities.
 """
 
 from __future__ import annotations
@@ -62,8 +70,7 @@ def encode_856(
 ) -> OutboundSet:
     """The 856 body for `notice`; dates are written in the partner's `tz`."""
     rules = rules or DEFAULT_OUTBOUND_RULES
-    packages = {package.package_id: package for package in notice.packages}
-    packed = {line.package_id for portion in notice.orders for line in portion.lines}
+    packed = _packs_per_order(notice)
     tree = _Tree()
     tree.segments.append(
         (
@@ -72,16 +79,13 @@ def encode_856(
             notice.shipment_id,
             format_date(notice.notice_date, tz),
             format_time(notice.notice_date, tz),
-            "0001" if notice.packages else "0004",
+            "0001" if packed is not None else "0004",
         )
     )
     shipment = tree.level(None, "S")
     tree.segments.extend(_shipment(notice, rules, tz))
-    for package in notice.packages:
-        if package.package_id not in packed:
-            tree.level(shipment, "P")
-            tree.segments.extend(_package(package, rules))
-    for portion in notice.orders:
+    weighed: set[str] = set()
+    for index, portion in enumerate(notice.orders):
         order = tree.level(shipment, "O")
         reference = portion.order
         tree.segments.append(
@@ -93,19 +97,42 @@ def encode_856(
                 format_date(reference.order_date, tz) if reference.order_date else "",
             )
         )
-        loose = [line for line in portion.lines if line.package_id is None]
-        _items(tree, order, loose, rules)
-        in_packages: dict[str, list[ShipNoticeLine]] = {}
-        for line in portion.lines:
-            if line.package_id is not None:
-                in_packages.setdefault(line.package_id, []).append(line)
-        for package_id, lines in in_packages.items():
+        if packed is None:
+            _items(tree, order, portion.lines, rules)
+            continue
+        for package, lines in packed[index]:
             pack = tree.level(order, "P")
-            package = packages.get(package_id, Package(package_id=package_id))
-            tree.segments.extend(_package(package, rules))
+            tree.segments.extend(_package(package, rules, weigh=package.package_id not in weighed))
+            weighed.add(package.package_id)
             _items(tree, pack, lines, rules)
     tree.segments.append(("CTT", str(tree.count), quantity(tree.shipped)))
     return OutboundSet("856", tuple(tree.segments))
+
+
+_Packs = list[tuple[Package, list[ShipNoticeLine]]]
+
+
+def _packs_per_order(notice: ShipNotice) -> list[_Packs] | None:
+    """Per order, the packages holding its lines (in the notice's package order) with those
+    lines; `None` when some line's package is unknown or no line is in a package at all."""
+    listed = {package.package_id: package for package in notice.packages}
+    rank = {package_id: n for n, package_id in enumerate(listed)}
+    only = notice.packages[0].package_id if len(notice.packages) == 1 else None
+    per_order: list[_Packs] = []
+    for portion in notice.orders:
+        holding: dict[str, list[ShipNoticeLine]] = {}
+        for line in portion.lines:
+            package_id = line.package_id or only
+            if package_id is None:
+                return None
+            holding.setdefault(package_id, []).append(line)
+        ordered = sorted(holding, key=lambda package_id: rank.get(package_id, len(rank)))
+        per_order.append(
+            [(listed.get(pid, Package(package_id=pid)), holding[pid]) for pid in ordered]
+        )
+    if not any(per_order):
+        return None
+    return per_order
 
 
 def _shipment(notice: ShipNotice, rules: X12OutboundRules, tz: tzinfo) -> list[Segment]:
@@ -147,10 +174,10 @@ def _shipment(notice: ShipNotice, rules: X12OutboundRules, tz: tzinfo) -> list[S
     return segments
 
 
-def _package(package: Package, rules: X12OutboundRules) -> list[Segment]:
+def _package(package: Package, rules: X12OutboundRules, *, weigh: bool) -> list[Segment]:
     qualifier = rules.sscc_qualifier if package.is_sscc else rules.package_qualifier
     segments: list[Segment] = [("MAN", qualifier, package.package_id)]
-    if package.gross_weight is not None and package.weight_unit is not None:
+    if weigh and package.gross_weight is not None and package.weight_unit is not None:
         weight = format_real(package.gross_weight)
         segments.append(
             (

@@ -158,6 +158,7 @@ def _notice(**overrides: object) -> ShipNotice:
                         quantity=Decimal("0.5"),
                         unit_of_measure="KGM",
                         description="loose",
+                        package_id="BOX-2",
                     ),
                 ],
             ),
@@ -321,6 +322,7 @@ def test_855_replacement_comments_and_partner_codes() -> None:
 
 
 def test_856_hierarchy_pack_levels_and_totals() -> None:
+    """S, O, P, I: items in the cartons that hold them; PALLET-9 holds none, so no empty pack."""
     body = _body(_notice())
     assert body[3:] == [
         "BSN*00*SHP-77*20260301*0930*0001",
@@ -337,31 +339,29 @@ def test_856_hierarchy_pack_levels_and_totals() -> None:
         "N3*1 Depot Rd",
         "N4*Izmir***TR",
         "N1*ST*ACME DC 7*92*0007",
-        "HL*2*1*P",
-        "MAN*CP*PALLET-9",
-        "HL*3*1*O",
+        "HL*2*1*O",
         "PRF*PO-1***20260226",
-        "HL*4*3*I",
-        "SN1*4*0.5*KGM",
-        "PID*F****loose",
-        "HL*5*3*P",
+        "HL*3*2*P",
         f"MAN*GM*{SSCC}",
         "TD1*CTN25*1****G*2.5*KGM",
-        "HL*6*5*I",
+        "HL*4*3*I",
         "LIN*1*VN*SKU-1",
         "SN1*1*4*EA",
-        "HL*7*5*I",
+        "HL*5*3*I",
         "LIN*2*BP*B-2",
         "SN1*2*2*EA",
-        "HL*8*3*P",
+        "HL*6*2*P",
         "MAN*CP*BOX-2",
         "TD1*CTN25*1****G*1.25*KGM",
-        "HL*9*8*I",
+        "HL*7*6*I",
         "SN1*3*1*EA",
-        "HL*10*1*O",
+        "HL*8*6*I",
+        "SN1*4*0.5*KGM",
+        "PID*F****loose",
+        "HL*9*1*O",
         "PRF*PO-2",
-        "CTT*10*7.5",
-        "SE*40*0007",
+        "CTT*9*7.5",
+        "SE*38*0007",
         "GE*1*60",
         "IEA*1*000000500",
     ]
@@ -370,11 +370,11 @@ def test_856_hierarchy_pack_levels_and_totals() -> None:
 def test_856_hl_parents_always_precede_their_children() -> None:
     segments = _text(encode_856(_notice()))
     seen: dict[str, str] = {}
-    allowed: dict[str, set[str | None]] = {
+    allowed: dict[str, set[str | None]] = {  # BSN05 0001: shipment, order, pack, item
         "S": {None},
         "O": {"S"},
-        "P": {"S", "O"},
-        "I": {"O", "P"},
+        "P": {"O"},
+        "I": {"P"},
     }
     for segment in segments:
         if segment.startswith("HL*"):
