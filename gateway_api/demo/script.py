@@ -6,7 +6,7 @@ them over HTTP. Only time is simulated: the demo clock jumps ahead so that an ho
 outage and the dispatcher's backoff take seconds. The X12 retailer posts an 850 over HTTP, gets
 our 997 in the response, and receives 855, 856 and 810 (answering each with its own 997).
 Every document the hub received and sent (with the partners' answers) is written to the output
-directory from the hub's document log.
+directory from the hub's document log, in conversation order (`gateway_api.demo.files`).
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from connectors.testing.fake_platform import FakeProcurementPlatform
 from connectors.testing.fake_platform_server import FakePlatform
 from connectors.testing.fake_retailer import BASE_URL as RETAILER_URL
 from connectors.testing.fake_retailer import FakeRetailer
+from gateway_api.demo.files import clear_previous_run, conversation_order, write_documents
 from gateway_api.demo.platforms import fake_platform_for, point_profile_at
 from gateway_api.http.threaded_server import serve_in_thread
 from gateway_api.runtime import Runtime, build_runtime
@@ -93,8 +94,14 @@ class DemoSummary:
 
 
 def run_demo(out_dir: Path, *, say: Say = print, dtd_dir: Path | None = None) -> DemoSummary:
-    """Run the whole scripted exchange in a scratch workspace; write documents to `out_dir`."""
+    """Run the whole scripted exchange in a scratch workspace; write documents to `out_dir`.
+
+    What an earlier run wrote there (its numbered documents and summary.json) is removed first,
+    so the directory shows this run only; other files are left alone.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
+    clear_previous_run(out_dir / "documents")
+    (out_dir / "summary.json").unlink(missing_ok=True)
     summary = DemoSummary(out_dir)
     clock = DemoClock()
     with tempfile.TemporaryDirectory(prefix="b2connect-demo-") as scratch, ExitStack() as stack:
@@ -349,24 +356,12 @@ def _dispatch(runtime: Runtime, summary: DemoSummary, say: Say) -> None:
 
 
 def _write_documents(runtime: Runtime, out_dir: Path) -> int:
-    """Every logged document, oldest first, as `NNN-<direction>-<partner>-<kind>.<ext>`."""
-    documents_dir = out_dir / "documents"
-    documents_dir.mkdir(exist_ok=True)
+    """Every logged document in conversation order (see `gateway_api.demo.files`)."""
     with runtime.uow() as uow:
         listed = uow.documents.query(limit=100_000)
-        # Oldest first, each answer right after the document it answers.
-        when = {d.id: d.created_at for d in listed}
-        listed.sort(
-            key=lambda d: (
-                (when.get(d.in_reply_to, d.created_at), d.in_reply_to is not None)
-                if d.in_reply_to
-                else (d.created_at, False)
-            )
-        )
-        records = [uow.documents.get(d.id) for d in listed]
-    for number, record in enumerate(records, start=1):
-        assert record is not None
-        ext = "json" if (record.content_type or "").startswith("application/json") else "xml"
-        name = f"{number:03d}-{record.direction}-{record.partner_key}-{record.kind}.{ext}"
-        (documents_dir / name).write_bytes(record.body)
-    return len(records)
+        issued = {
+            (row.partner_key, row.payload_id): row.created_at
+            for row in uow.outbox.query(limit=100_000)
+        }
+        records = [uow.documents.get(d.id) for d in conversation_order(listed, issued)]
+    return write_documents([r for r in records if r is not None], out_dir / "documents")

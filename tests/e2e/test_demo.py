@@ -17,12 +17,62 @@ EXPECTED = [
     "InvoiceDetailRequest",
 ]
 
+FILES = [
+    "001-inbound-coupa-demo-OrderRequest.xml",
+    "002-outbound-coupa-demo-Response.xml",
+    "003-inbound-ariba-demo-OrderRequest.xml",
+    "004-outbound-ariba-demo-Response.xml",
+    "005-inbound-jaggaer-demo-OrderRequest.xml",
+    "006-outbound-jaggaer-demo-Response.xml",
+    "007-outbound-coupa-demo-ConfirmationRequest.xml",  # Coupa is down: no answer
+    "008-outbound-ariba-demo-ConfirmationRequest.xml",
+    "009-inbound-ariba-demo-Response.xml",
+    "010-outbound-jaggaer-demo-ConfirmationRequest.xml",
+    "011-inbound-jaggaer-demo-Response.xml",
+    "012-outbound-ariba-demo-ShipNoticeRequest.xml",
+    "013-inbound-ariba-demo-Response.xml",
+    "014-outbound-jaggaer-demo-ShipNoticeRequest.xml",
+    "015-inbound-jaggaer-demo-Response.xml",
+    "016-outbound-coupa-demo-ConfirmationRequest.xml",  # Coupa is back: the retry
+    "017-inbound-coupa-demo-Response.xml",
+    "018-outbound-coupa-demo-ShipNoticeRequest.xml",
+    "019-inbound-coupa-demo-Response.xml",
+    "020-outbound-coupa-demo-ShipNoticeRequest.xml",
+    "021-inbound-coupa-demo-Response.xml",
+    "022-outbound-ariba-demo-ShipNoticeRequest.xml",
+    "023-inbound-ariba-demo-Response.xml",
+    "024-outbound-jaggaer-demo-ShipNoticeRequest.xml",
+    "025-inbound-jaggaer-demo-Response.xml",
+    "026-outbound-coupa-demo-InvoiceDetailRequest.xml",
+    "027-inbound-coupa-demo-Response.xml",
+    "028-outbound-ariba-demo-InvoiceDetailRequest.xml",
+    "029-inbound-ariba-demo-Response.xml",
+    "030-outbound-jaggaer-demo-InvoiceDetailRequest.xml",
+    "031-inbound-jaggaer-demo-Response.xml",
+    "032-inbound-edi-demo-850.x12",
+    "033-outbound-edi-demo-997.x12",
+    "034-outbound-edi-demo-855.x12",
+    "035-inbound-edi-demo-997.x12",  # the retailer's 997, named as what it is
+    "036-outbound-edi-demo-856.x12",
+    "037-inbound-edi-demo-997.x12",
+    "038-outbound-edi-demo-810.x12",
+    "039-inbound-edi-demo-997.x12",
+]
 
-def test_demo_runs_end_to_end_and_writes_every_document(tmp_path: Path) -> None:
-    out = tmp_path / "demo"
+
+def _run(out: Path) -> list[str]:
     result = CliRunner().invoke(app, ["demo", "--out", str(out), "--dtd-dir", str(CXML_DTD_DIR)])
     assert result.exit_code == 0, result.output
     assert "DTD validation at the platforms: on" in " ".join(result.output.split())
+    return sorted(p.name for p in (out / "documents").iterdir())
+
+
+def test_demo_runs_end_to_end_and_writes_every_document(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    (out / "documents").mkdir(parents=True)
+    (out / "documents" / "040-outbound-coupa-demo-Stale.xml").write_text("from an earlier run")
+    (out / "documents" / "notes.txt").write_text("not the demo's")
+    files = _run(out)
 
     summary = json.loads((out / "summary.json").read_text())
     assert summary["orders"] == {
@@ -43,14 +93,36 @@ def test_demo_runs_end_to_end_and_writes_every_document(tmp_path: Path) -> None:
     assert summary["failed_attempts"] >= 1  # the Coupa outage
     assert summary["dead_letters"] == 0
 
-    files = sorted(p.name for p in (out / "documents").iterdir())
-    assert len(files) == summary["documents_written"]
-    # cXML: 3 orders + 3 answers, 12 outbound documents + 12 answers + 1 failed attempt;
-    # X12: the 850 + our 997, 3 documents + the retailer's 3 997s.
-    assert len(files) == 39
-    assert files[0] == "001-inbound-coupa-demo-OrderRequest.xml"
-    assert files[1] == "002-outbound-coupa-demo-Response.xml"
+    # An earlier run's files are gone, a file the demo did not write stays.
+    assert files == [*FILES, "notes.txt"]
+    assert summary["documents_written"] == len(FILES)
     sent = [name for name in files if "-outbound-" in name and "Request" in name]
     assert len(sent) == 13
     for name in sent:
         assert b"<SharedSecret>***</SharedSecret>" in (out / "documents" / name).read_bytes()
+
+
+def test_demo_x12_files_are_readable_and_a_second_run_numbers_them_the_same(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "demo"
+    first = _run(out)
+    documents = out / "documents"
+    for name in (n for n in first if n.endswith(".x12")):
+        lines = (documents / name).read_text().splitlines()
+        assert lines[0].startswith("ISA*"), name
+        assert lines[-1].startswith("IEA*"), name
+        assert all(line.endswith("~") and line.count("~") == 1 for line in lines), name
+    notice = (documents / "036-outbound-edi-demo-856.x12").read_text().splitlines()
+    hierarchy = [line for line in notice if line.startswith(("HL*", "MAN*", "BSN*"))]
+    assert [line.rsplit("*", 1)[-1] for line in hierarchy] == [
+        "0001~",
+        "S~",
+        "O~",
+        "P~",
+        "000123450000000010~",
+        "I~",
+        "I~",
+    ]
+    assert _run(out) == first
+    assert json.loads((out / "summary.json").read_text())["documents_written"] == len(FILES)
