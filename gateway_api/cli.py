@@ -1,35 +1,51 @@
-"""`b2connect`: serve the API, migrate, translate files, act on orders, run jobs, replay."""
+"""`b2connect`: serve the API, migrate, translate files, act on orders, run jobs, replay.
+
+The commands live in one module per concept (`cli_records`, `cli_dead_letters`,
+`cli_partners`, `cli_fulfilment`, `cli_jobs`); this module wires them and holds the ones about
+the process itself (serve, db, translate, demo). A failure the operator can fix (settings, the
+database, a path) is one sentence on stderr with exit status 2 (`cli_errors`).
+"""
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
-from uuid import UUID
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from gateway_api.cli_fulfilment import jobs_app, orders_app, outbox_app
+from gateway_api.cli_dead_letters import dead_letters_app
+from gateway_api.cli_errors import CliError, SentenceGroup, fail
+from gateway_api.cli_fulfilment import orders_app, outbox_app
+from gateway_api.cli_jobs import jobs_app
+from gateway_api.cli_partners import partners_app
+from gateway_api.cli_records import documents_app, orders_list, orders_show
 
 if TYPE_CHECKING:
-    from gateway_api.runtime import Runtime
+    from gateway_api.settings import Settings
     from mappings.engine import MappingStore
 
 app = typer.Typer(
-    help="B2Connect procurement gateway.", no_args_is_help=True, pretty_exceptions_enable=False
+    cls=SentenceGroup,
+    help="B2Connect procurement gateway.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
-db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
-dead_letters_app = typer.Typer(help="Documents held for review, and their replay.")
-partners_app = typer.Typer(help="Configured trading partners.")
+db_app = typer.Typer(
+    help="Database schema migrations.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(db_app, name="db")
 app.add_typer(dead_letters_app, name="dead-letters")
 app.add_typer(partners_app, name="partners")
+orders_app.command("list")(orders_list)
+orders_app.command("show")(orders_show)
 app.add_typer(orders_app, name="orders")
+app.add_typer(documents_app, name="documents")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(jobs_app, name="jobs")
 
@@ -39,7 +55,10 @@ err_console = Console(stderr=True, soft_wrap=True)
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    host: Annotated[
+        str,
+        typer.Option(help="Interface to bind; any but loopback needs B2CONNECT_ADMIN_TOKEN."),
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
@@ -49,19 +68,16 @@ def serve(
 
     from gateway_api.settings import get_settings  # noqa: PLC0415
     from gateway_api.store.engine import build_engine  # noqa: PLC0415
-    from gateway_api.store.migrate import current_revision, head_revision  # noqa: PLC0415
+    from gateway_api.store.migrate import require_head  # noqa: PLC0415
 
     settings = get_settings()
+    settings.check_bind(host)
     engine = build_engine(settings.database_url, pool_size=1)
-    current, head = current_revision(engine), head_revision()
-    engine.dispose()
-    if current != head:
-        err_console.print(
-            f"[red]The database is at revision {current or 'none'}, the code expects {head}.[/]"
-            " Run `b2connect db upgrade` first."
-        )
-        raise typer.Exit(2)
-    _print_welcome(host, port)
+    try:
+        require_head(engine)
+    finally:
+        engine.dispose()
+    _print_welcome(settings, host, port)
     uvicorn.run(
         "gateway_api.http.app:create_app",
         factory=True,
@@ -73,21 +89,23 @@ def serve(
     )
 
 
-def _print_welcome(host: str, port: int) -> None:
-    from gateway_api.settings import get_settings  # noqa: PLC0415
+def _print_welcome(settings: Settings, host: str, port: int) -> None:
     from mappings.engine import MappingStore  # noqa: PLC0415
 
     base = f"http://{host}:{port}"
     console.print(f"[bold]B2Connect[/] gateway on {base}  (OpenAPI docs: {base}/docs)")
-    settings = get_settings()
-    if settings.is_production:
-        return
-    example = _demo_example(MappingStore(settings.mappings_dir), base)
-    if example is not None:
-        console.print("Send a demo order:")
-        console.print(f"  {example}", soft_wrap=True)
+    if settings.serves_demo_partners:
+        example = _demo_example(MappingStore(settings.mappings_dir), base)
+        if example is not None:
+            console.print("Send a demo order:")
+            console.print(f"  {example}", soft_wrap=True, markup=False)
+    auth = (
+        "" if settings.admin_token is None else "-H 'Authorization: Bearer $B2CONNECT_ADMIN_TOKEN' "
+    )
     console.print(
-        f"Then look at it:  curl -s {base}/orders   and   curl -s {base}/documents", soft_wrap=True
+        f"Look at the orders:  curl -s {auth}{base}/orders   and   curl -s {auth}{base}/documents",
+        soft_wrap=True,
+        markup=False,
     )
 
 
@@ -123,11 +141,14 @@ def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
 
     settings = get_settings()
     engine = build_engine(settings.database_url, pool_size=1)
-    upgrade(engine, revision)
-    console.print(
-        f"database {engine.url.render_as_string()} at revision {current_revision(engine)}"
-    )
-    engine.dispose()
+    try:
+        upgrade(engine, revision)
+        console.print(
+            f"database {settings.database_display} at revision {current_revision(engine)}",
+            markup=False,
+        )
+    finally:
+        engine.dispose()
 
 
 @db_app.command("current")
@@ -138,8 +159,10 @@ def db_current() -> None:
     from gateway_api.store.migrate import current_revision  # noqa: PLC0415
 
     engine = build_engine(get_settings().database_url, pool_size=1)
-    console.print(current_revision(engine) or "none")
-    engine.dispose()
+    try:
+        console.print(current_revision(engine) or "none")
+    finally:
+        engine.dispose()
 
 
 @app.command()
@@ -158,71 +181,13 @@ def translate(
     try:
         translator = Translator(store, partner)
     except MappingConfigError as error:
-        err_console.print(f"cannot use the mapping of partner {partner!r}: {error}")
-        raise typer.Exit(2) from None
+        raise fail(f"Cannot use the mapping of partner {partner!r}: {error}") from None
     failures = 0
     for path in files:
         result = translator.translate_file(path)
         failures += not result.ok
         sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False) + "\n")
     raise typer.Exit(1 if failures else 0)
-
-
-@dead_letters_app.command("list")
-def dead_letters_list(
-    status: Annotated[str, typer.Option(help="open or replayed.")] = "open",
-    partner: Annotated[str | None, typer.Option(help="Only this partner.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON Lines instead of a table.")] = False,
-) -> None:
-    """List dead letters, oldest first."""
-    from gateway_api.http.models import DeadLetterOut  # noqa: PLC0415
-
-    runtime = _runtime()
-    rows = runtime.dead_letters.list(status=status, partner_key=partner)
-    runtime.close()
-    if as_json:
-        for row in rows:
-            sys.stdout.write(DeadLetterOut.of(row).model_dump_json() + "\n")
-        return
-    table = Table("id", "partner", "stage", "attempts", "held at", "error")
-    for row in rows:
-        table.add_row(
-            str(row.id),
-            row.partner_key,
-            row.stage,
-            str(row.attempts),
-            row.created_at.isoformat(timespec="seconds"),
-            row.error,
-        )
-    console.print(table)
-
-
-@dead_letters_app.command("replay")
-def dead_letters_replay(dead_letter_id: UUID) -> None:
-    """Replay one dead letter (after fixing its mapping); exit 1 if it fails again."""
-    from gateway_api.services.dead_letters import (  # noqa: PLC0415
-        DeadLetterClosedError,
-        DeadLetterNotFoundError,
-    )
-
-    runtime = _runtime()
-    try:
-        result = runtime.dead_letters.replay(dead_letter_id)
-    except DeadLetterNotFoundError:
-        err_console.print(f"no dead letter {dead_letter_id}")
-        raise typer.Exit(2) from None
-    except DeadLetterClosedError as error:
-        err_console.print(str(error))
-        raise typer.Exit(1) from None
-    finally:
-        runtime.close()
-    if not result.succeeded:
-        err_console.print(f"replay failed: {result.error}")
-        raise typer.Exit(1)
-    if result.order_uuid is None:
-        console.print("replayed: the document was delivered")
-        return
-    console.print(f"replayed: order {result.order_uuid} now at version {result.order_version}")
 
 
 @app.command()
@@ -235,12 +200,17 @@ def demo(
 ) -> None:
     """Scripted end-to-end run against fake Coupa, Ariba and JAGGAER on 127.0.0.1."""
     from gateway_api.demo.script import run_demo  # noqa: PLC0415
+    from gateway_api.settings import get_settings  # noqa: PLC0415
 
-    settings_dtd = dtd_dir
-    if settings_dtd is None:
-        from gateway_api.settings import get_settings  # noqa: PLC0415
-
-        settings_dtd = get_settings().cxml_dtd_dir
+    settings = get_settings()
+    if settings.is_production:
+        msg = (
+            "`b2connect demo` runs the demo partners, which production refuses: run it with "
+            "B2CONNECT_ENVIRONMENT=development (it uses its own scratch database)."
+        )
+        raise CliError(msg)
+    _require_writable(out)
+    settings_dtd = dtd_dir if dtd_dir is not None else settings.cxml_dtd_dir
     summary = run_demo(out, say=console.print, dtd_dir=settings_dtd)
     table = Table("partner", "order", "documents the platform accepted, in order")
     for key, order_id in summary.orders.items():
@@ -257,71 +227,19 @@ def demo(
         raise typer.Exit(1)
 
 
-@partners_app.command("list")
-def partners_list() -> None:
-    """List enabled partners and their connectors."""
-    runtime = _runtime()
-    table = Table("key", "connector", "name", "demo", "time zone")
-    for p in runtime.directory.all():
-        table.add_row(
-            p.key,
-            p.profile.connector,
-            p.profile.display_name,
-            str(p.profile.demo),
-            p.profile.timezone,
+def _require_writable(directory: Path) -> None:
+    """`CliError` unless `directory` exists or can be made, and files can be written in it."""
+    probe = directory / ".b2connect-write-test"
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        msg = (
+            f"Cannot write to {directory}: {error.strerror or error}. "
+            "Pass --out a directory you can write to."
         )
-    runtime.close()
-    console.print(table)
-
-
-@partners_app.command("check")
-def partners_check(
-    as_json: Annotated[bool, typer.Option("--json", help="JSON Lines instead of a table.")] = False,
-) -> None:
-    """Build every partner profile on its own; exit 1 if any is disabled by an error."""
-    from connectors.core import ConnectorContext  # noqa: PLC0415
-    from gateway_api.services.partners import PartnerDirectory, PartnerState  # noqa: PLC0415
-    from gateway_api.settings import get_settings  # noqa: PLC0415
-    from mappings.engine import MappingStore  # noqa: PLC0415
-
-    settings = get_settings()
-
-    directory = PartnerDirectory(
-        MappingStore(settings.mappings_dir),
-        context=ConnectorContext(hostname=settings.hostname, schema_dir=settings.cxml_dtd_dir),
-        production=settings.is_production,
-    )
-    statuses = directory.statuses()
-    if as_json:
-        for status in statuses:
-            row = {
-                "key": status.key,
-                "state": status.state.value,
-                "connector": status.connector,
-                "reason": status.reason,
-            }
-            sys.stdout.write(json.dumps(row) + "\n")
-    else:
-        table = Table("key", "state", "connector", "reason")
-        for status in statuses:
-            table.add_row(
-                status.key, status.state.value, status.connector or "", status.reason or ""
-            )
-        console.print(table)
-    if any(status.state is PartnerState.BROKEN for status in statuses):
-        raise typer.Exit(1)
-
-
-def _runtime() -> Runtime:
-    from gateway_api.runtime import build_runtime  # noqa: PLC0415
-    from gateway_api.settings import get_settings  # noqa: PLC0415
-
-    runtime = build_runtime(get_settings())
-    runtime.sync_partners()  # replays write rows that reference the partners table
-    # What start-up built lives as long as the command: keep it out of the cyclic garbage
-    # collector's scans (jobs allocate a lot per document; measured in docs/benchmarks.md).
-    gc.freeze()
-    return runtime
+        raise CliError(msg) from None
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""`b2connect orders ...`, `b2connect outbox ...` and `b2connect jobs run ...`.
+"""`b2connect orders confirm|ship|invoice|credit|cancel-...` and `b2connect outbox list`.
 
 The order actions take the same JSON bodies as the API (`POST /orders/{id}/confirmations` and
 friends, see /docs), validated by the same models, so the CLI and the API cannot drift:
@@ -7,6 +7,8 @@ friends, see /docs), validated by the same models, so the CLI and the API cannot
     b2connect orders ship coupa-demo PO-1001 '{"delivery_date": "2026-12-01T12:00:00Z"}'
     b2connect orders invoice coupa-demo PO-1001 '{"tax_rate": "8.25"}'
     b2connect jobs run dispatch-outbox
+
+Bodies that do not validate are explained field by field, without pydantic's inputs or links.
 """
 
 from __future__ import annotations
@@ -14,13 +16,18 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, TypeVar
 from uuid import UUID
 
 import typer
 from pydantic import BaseModel, ValidationError
 from rich.console import Console
-from rich.table import Table
+
+from gateway_api.cli_errors import describe_input, fail
+from gateway_api.cli_runtime import known_partner, open_runtime
+from gateway_api.cli_tables import print_table, table
+from gateway_api.store.records import OutboxStatus
 
 if TYPE_CHECKING:
     from gateway_api.runtime import Runtime
@@ -28,9 +35,14 @@ if TYPE_CHECKING:
 
 _M = TypeVar("_M", bound=BaseModel)
 
-orders_app = typer.Typer(help="Confirm, ship and invoice orders.", no_args_is_help=True)
-outbox_app = typer.Typer(help="Outbound documents and their delivery.", no_args_is_help=True)
-jobs_app = typer.Typer(help="Run a job once (what the Airflow DAGs schedule).")
+orders_app = typer.Typer(
+    help="Orders: list and show them; confirm, ship and invoice them.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+outbox_app = typer.Typer(
+    help="Outbound documents and their delivery.", no_args_is_help=True, rich_markup_mode=None
+)
 
 console = Console()
 err_console = Console(stderr=True, soft_wrap=True)
@@ -40,38 +52,39 @@ OrderId = Annotated[str, typer.Argument(help="The buyer's order number.")]
 Body = Annotated[str, typer.Argument(help="JSON body, as for the API; '-' reads stdin.")]
 
 
-def _runtime() -> Runtime:
-    from gateway_api.runtime import build_runtime  # noqa: PLC0415
-    from gateway_api.settings import get_settings  # noqa: PLC0415
-
-    runtime = build_runtime(get_settings())
-    runtime.sync_partners()
-    return runtime
-
-
 def _parse(model: type[_M], body: str) -> _M:
     text = sys.stdin.read() if body == "-" else body
     try:
-        return model.model_validate(json.loads(text))
-    except (json.JSONDecodeError, ValidationError) as error:
-        err_console.print(f"invalid body: {error}")
-        raise typer.Exit(2) from None
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        msg = f"invalid body: not JSON ({error.msg} at line {error.lineno} column {error.colno})"
+        raise fail(msg) from None
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise fail(f"invalid body: {describe_input(error)}") from None
 
 
 def _act(partner: str, order_id: str, action: Callable[[Runtime, UUID], IssuedResult]) -> None:
     from gateway_api.domain.fulfilment import FulfilmentError  # noqa: PLC0415
     from gateway_api.http.fulfilment_models import IssuedOut  # noqa: PLC0415
 
-    runtime = _runtime()
+    runtime = open_runtime()
     try:
-        found = runtime.queries.orders(partner_key=partner, order_id=order_id, limit=1)
+        found = runtime.queries.orders(
+            partner_key=known_partner(runtime, partner), order_id=order_id, limit=1
+        )
         if not found:
-            err_console.print(f"no order {order_id!r} of partner {partner!r}")
-            raise typer.Exit(2)
+            raise fail(
+                f"No order {order_id!r} of partner {partner!r}; `b2connect orders list` shows them."
+            )
         try:
             result = action(runtime, found[0].id)
-        except (FulfilmentError, ValidationError) as error:
-            err_console.print(f"refused: {error}")
+        except FulfilmentError as error:
+            err_console.print(f"refused: {error}", markup=False)
+            raise typer.Exit(1) from None
+        except ValidationError as error:
+            err_console.print(f"refused: {describe_input(error)}", markup=False)
             raise typer.Exit(1) from None
     finally:
         runtime.close()
@@ -128,55 +141,42 @@ def cancel_invoice(partner: Partner, order_id: OrderId, invoice_id: str) -> None
 
 @outbox_app.command("list")
 def outbox_list(
-    status: Annotated[str | None, typer.Option(help="pending, delivered or dead.")] = None,
+    status: Annotated[OutboxStatus | None, typer.Option(help="Only rows in this state.")] = None,
     partner: Annotated[str | None, typer.Option(help="Only this partner.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON Lines instead of a table.")] = False,
 ) -> None:
-    """Outbound documents, oldest first."""
+    """Outbound documents, oldest first, with when each is tried next."""
     from gateway_api.http.fulfilment_models import OutboxOut  # noqa: PLC0415
 
-    runtime = _runtime()
-    rows = runtime.queries.outbox(status=status, partner_key=partner, limit=1000)
-    runtime.close()
+    runtime = open_runtime()
+    try:
+        rows = runtime.queries.outbox(
+            status=None if status is None else status.value,
+            partner_key=known_partner(runtime, partner),
+            limit=1000,
+        )
+    finally:
+        runtime.close()
     if as_json:
         for row in rows:
             sys.stdout.write(OutboxOut.of(row).model_dump_json() + "\n")
         return
-    table = Table("id", "partner", "kind", "order", "status", "attempts", "last error")
+    listed = table(
+        ["id", "partner", "kind", "order", "status", "attempts", "next attempt"], ["last error"]
+    )
     for row in rows:
-        table.add_row(
+        listed.add_row(
             str(row.id),
             row.partner_key,
             row.kind,
             row.correlation_id or "",
             row.status.value,
             str(row.attempts),
+            "" if row.status is not OutboxStatus.PENDING else _at(row.next_attempt_at),
             row.last_error or "",
         )
-    console.print(table)
+    print_table(console, listed)
 
 
-@jobs_app.command("run")
-def run_job(
-    name: Annotated[
-        str, typer.Argument(help="Job name: dispatch-outbox, poll-file-drops, pull-orders.")
-    ],
-    partner: Annotated[str | None, typer.Option(help="Only this partner.")] = None,
-    max_documents: Annotated[int | None, typer.Option(help="Stop after this many.")] = None,
-) -> None:
-    """Run one job now and print its report as JSON; exit 1 when something needs a person."""
-    from gateway_api.services.jobs import JOBS  # noqa: PLC0415
-
-    job = JOBS.get(name)
-    if job is None:
-        err_console.print(f"unknown job {name!r}; known: {', '.join(sorted(JOBS))}")
-        raise typer.Exit(2)
-    runtime = _runtime()
-    try:
-        report = job(runtime, partner_key=partner, max_documents=max_documents)
-    finally:
-        runtime.close()
-    result: dict[str, Any] = report.as_dict()
-    sys.stdout.write(json.dumps(result, indent=2) + "\n")
-    if report.failed:
-        raise typer.Exit(1)
+def _at(moment: datetime) -> str:
+    return moment.isoformat(sep=" ", timespec="seconds")

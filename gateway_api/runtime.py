@@ -95,6 +95,7 @@ def build_runtime(
         context=context,
         production=settings.is_production,
         recheck_seconds=settings.profile_recheck_seconds,
+        demo_partners=settings.serves_demo_partners,
     )
     pipeline = IngestPipeline(uow, directory, clock=clock, context=context)
     dispatcher = OutboxDispatcher(

@@ -1,17 +1,32 @@
 """Runtime settings from `B2CONNECT_*` environment variables (pydantic-settings).
 
 `get_settings()` builds them once per process; nothing reads the environment at import time.
+Settings that cannot be used raise `SettingsError`: one sentence per problem, naming the
+variable and what to do, never repeating a value (the admin token and the database password
+are secrets; pydantic's own messages quote the input).
 """
 
 from __future__ import annotations
 
 import functools
+import ipaddress
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from gateway_api.store.engine import display_url, parse_database_url
+
+ENV_PREFIX = "B2CONNECT_"
+MIN_TOKEN_LENGTH = 16
+
+
+class SettingsError(Exception):
+    """The settings cannot be used. Its text is one line of sentences, safe to print: it names
+    variables, never their values."""
 
 
 class Environment(StrEnum):
@@ -35,14 +50,18 @@ class Settings(BaseSettings):
     """Every knob of the gateway, read from `B2CONNECT_<NAME>` variables or a `.env` file."""
 
     model_config = SettingsConfigDict(
-        env_prefix="B2CONNECT_", env_file=".env", extra="ignore", frozen=True
+        env_prefix=ENV_PREFIX,
+        env_file=".env",
+        extra="ignore",
+        frozen=True,
+        hide_input_in_errors=True,
     )
 
     environment: Environment = Environment.DEVELOPMENT
     """`production` refuses demo secrets (`demo:` references) and demo partners."""
-    database_url: str = Field(default_factory=_default_database_url)
+    database_url: str = Field(default_factory=_default_database_url, repr=False)
     """SQLAlchemy URL: `sqlite:///var/b2connect.db` by default, `postgresql+psycopg://...` in
-    production."""
+    production. Not in the repr (it may hold the password): see `database_display`."""
     database_pool_size: Annotated[int, Field(ge=1)] = 10
     """Connections kept per process (PostgreSQL)."""
     ingest_threads: Annotated[int, Field(ge=1, le=64)] = 4
@@ -70,7 +89,27 @@ class Settings(BaseSettings):
     """Documents a dispatcher sends at once."""
     admin_token: SecretStr | None = None
     """Bearer token for the operator endpoints (orders, documents, dead letters). Optional in
-    development; required in production."""
+    development when serving on loopback only; required in production and for any other bind."""
+    demo_partners: bool | None = None
+    """Serve the demo partners (`demo: true` profiles with published secrets). Default: on in
+    development, off in production, where `true` is refused."""
+
+    @field_validator("environment", mode="before")
+    @classmethod
+    def _known_environment(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip().lower() not in set(Environment):
+            msg = (
+                f"{ENV_PREFIX}ENVIRONMENT must be development or production "
+                f"(got {value.strip()[:20]!r})"
+            )
+            raise ValueError(msg)
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_parses(cls, value: str) -> str:
+        parse_database_url(value)  # DatabaseUrlError (a ValueError) says what is wrong
+        return value
 
     @field_validator("admin_token", mode="before")
     @classmethod
@@ -92,25 +131,100 @@ class Settings(BaseSettings):
     @field_validator("admin_token")
     @classmethod
     def _token_is_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and len(value.get_secret_value()) < 16:
-            msg = "B2CONNECT_ADMIN_TOKEN must be at least 16 characters"
+        if value is not None and len(value.get_secret_value()) < MIN_TOKEN_LENGTH:
+            msg = (
+                f"{ENV_PREFIX}ADMIN_TOKEN must be at least {MIN_TOKEN_LENGTH} characters "
+                f"({_HOW_TO_MAKE_ONE})"
+            )
             raise ValueError(msg)
         return value
 
     @model_validator(mode="after")
     def _production_is_locked_down(self) -> Settings:
         if self.is_production and self.admin_token is None:
-            msg = "B2CONNECT_ADMIN_TOKEN is required when B2CONNECT_ENVIRONMENT=production"
+            msg = (
+                f"{ENV_PREFIX}ADMIN_TOKEN is required when {ENV_PREFIX}ENVIRONMENT=production "
+                f"({_HOW_TO_MAKE_ONE})"
+            )
+            raise ValueError(msg)
+        if self.is_production and self.demo_partners:
+            msg = (
+                f"{ENV_PREFIX}DEMO_PARTNERS=true is refused in production: their secrets are "
+                f"published; unset it, or try the demo with {ENV_PREFIX}ENVIRONMENT=development"
+            )
             raise ValueError(msg)
         return self
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        # The URL may carry the password: show it masked (the token is a SecretStr already).
+        yield from super().__repr_args__()
+        yield "database_url", self.database_display
 
     @property
     def is_production(self) -> bool:
         """True when demo material must be refused."""
         return self.environment is Environment.PRODUCTION
 
+    @property
+    def serves_demo_partners(self) -> bool:
+        """Whether `demo: true` profiles are served (see `demo_partners`)."""
+        return not self.is_production if self.demo_partners is None else self.demo_partners
+
+    @property
+    def database_display(self) -> str:
+        """The database URL with its password masked, for messages and logs."""
+        return display_url(self.database_url)
+
+    def check_bind(self, host: str) -> None:
+        """Refuse to serve beyond this machine without an admin token: the operator endpoints
+        (orders, documents with their raw bytes, replays) would be open to the network."""
+        if self.admin_token is not None or is_loopback(host):
+            return
+        msg = (
+            f"Refusing to serve on {host} without {ENV_PREFIX}ADMIN_TOKEN: anyone who can reach "
+            f"it could read every order and replay dead letters. Set {ENV_PREFIX}ADMIN_TOKEN "
+            f"({_HOW_TO_MAKE_ONE}) or serve on 127.0.0.1."
+        )
+        raise SettingsError(msg)
+
+
+_HOW_TO_MAKE_ONE = "make one: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+
+
+def is_loopback(host: str) -> bool:
+    """True for `localhost` and loopback addresses (`127.0.0.0/8`, `::1`)."""
+    name = host.strip().strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False  # a host name other than localhost may resolve to anything
+
+
+def describe(error: ValidationError) -> str:
+    """The errors of a `Settings` validation as sentences naming the variables, without the
+    values pydantic would quote or its documentation URL."""
+    sentences = []
+    for problem in error.errors(include_url=False, include_input=False, include_context=False):
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        location = [str(part) for part in problem["loc"]]
+        variable = ENV_PREFIX + "_".join(location).upper() if location else ""
+        if variable and variable not in message:
+            message = f"{variable} is invalid: {message[:1].lower()}{message[1:]}"
+        sentences.append(message.rstrip(".") + ".")
+    return " ".join(sentences)
+
+
+def load_settings() -> Settings:
+    """Settings from the environment; `SettingsError` (safe to print) when they cannot be used."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise SettingsError(describe(error)) from None
+
 
 @functools.cache
 def get_settings() -> Settings:
-    """The process-wide settings, built on first use."""
-    return Settings()
+    """The process-wide settings, built on first use; `SettingsError` when they cannot be used."""
+    return load_settings()

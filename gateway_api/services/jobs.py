@@ -2,15 +2,19 @@
 
 Each job takes the `Runtime` (the composition root) and does one idempotent, resumable piece of
 work; running it twice does no harm, and a run that dies is finished by the next one.
+`run_by_partner` runs a job partner by partner and reports after each (the CLI's progress).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 from gateway_api.runtime import Runtime
 from gateway_api.services.file_drops import FileDropReport, poll_file_drops
 from gateway_api.services.outbox_dispatch import DispatchReport
+from gateway_api.services.partners import Partner
 from gateway_api.services.pulls import PullReport
 
 
@@ -65,3 +69,91 @@ JOBS: dict[str, Job] = {
     "pull-orders": pull_orders,
 }
 """Jobs by the name `b2connect jobs run <name>` takes."""
+
+
+@dataclass(frozen=True)
+class JobScope:
+    """Which partners a job works for, so a run over every partner can go one at a time."""
+
+    serves: Callable[[Partner], bool]
+    """True for a partner the job has work for."""
+    sweeps_the_rest: bool = False
+    """Run once more for every partner after the per-partner runs: the outbox holds rows of
+    partners that are disabled now, which the dispatcher still settles."""
+
+
+SCOPES: dict[str, JobScope] = {
+    "dispatch-outbox": JobScope(lambda p: p.push is not None, sweeps_the_rest=True),
+    "poll-file-drops": JobScope(lambda p: p.file_drop is not None and p.inbound is not None),
+    "pull-orders": JobScope(lambda p: p.pull is not None),
+}
+
+
+@dataclass(frozen=True)
+class CombinedReport:
+    """The reports of one job run partner by partner, added up (same keys as each report)."""
+
+    parts: tuple[JobReport, ...]
+
+    def as_dict(self) -> dict[str, object]:
+        """Counts summed, lists concatenated, in the order of the parts."""
+        total: dict[str, object] = {}
+        for part in self.parts:
+            for name, value in part.as_dict().items():
+                total[name] = _add(total.get(name), value)
+        return total
+
+    @property
+    def failed(self) -> int:
+        """Items a person has to look at, over every part."""
+        return sum(part.failed for part in self.parts)
+
+
+def _add(left: object, right: object) -> object:
+    if left is None:
+        return list(right) if isinstance(right, list) else right
+    if isinstance(left, list) and isinstance(right, list):
+        return [*left, *right]
+    if isinstance(left, int) and isinstance(right, int):
+        return left + right
+    return right
+
+
+def run_by_partner(
+    name: str,
+    runtime: Runtime,
+    *,
+    partner_key: str | None = None,
+    max_documents: int | None = None,
+    progress: Callable[[str, JobReport], None] = lambda _key, _report: None,
+) -> JobReport:
+    """Run job `name` for one partner, or for each partner it has work for in turn, calling
+    `progress(partner_key, report)` after each, so a long run shows where it is (the CLI)."""
+    job, scope = JOBS[name], SCOPES[name]
+    if partner_key is not None:
+        report = job(runtime, partner_key=partner_key, max_documents=max_documents)
+        progress(partner_key, report)
+        return report
+    parts: list[JobReport] = []
+    remaining = max_documents
+    for partner in runtime.directory.all():
+        if not scope.serves(partner) or (remaining is not None and remaining <= 0):
+            continue
+        report = job(runtime, partner_key=partner.key, max_documents=remaining)
+        progress(partner.key, report)
+        parts.append(report)
+        if remaining is not None:
+            remaining -= _claimed(report)
+    if not parts or (scope.sweeps_the_rest and (remaining is None or remaining > 0)):
+        # Rows of partners disabled since (dispatch), or a report of the right shape when no
+        # partner has work for this job.
+        rest = job(runtime, max_documents=remaining)
+        if _claimed(rest):
+            progress("other partners", rest)
+        parts.append(rest)
+    return CombinedReport(tuple(parts))
+
+
+def _claimed(report: JobReport) -> int:
+    claimed = report.as_dict().get("claimed", 0)
+    return claimed if isinstance(claimed, int) else 0

@@ -1,14 +1,17 @@
 """The partner directory: profiles from `mappings/` turned into configured connectors, live.
 
 Each profile is built on its own: a profile that cannot be built (unknown connector, bad
-connector config, an unresolvable secret, a demo partner in production, plain HTTP endpoints in
-production) disables that partner with its reason - shown by `b2connect partners check`, in
+connector config, an unresolvable secret, plain HTTP endpoints in production) disables that
+partner with its reason - shown by `b2connect partners check`, in
 `/health` and as a start-up warning - while the others serve.
 
 Profiles load live: a lookup checks the profile file's stat fingerprint (the mapping store
 caches by it) when it was last checked more than `recheck_seconds` (1 s) ago, so a changed
 profile is rebuilt on its next use after that and a new partner folder is served on its first
 request, in every worker process, without a restart.
+
+Demo partners (`demo: true`, published secrets) are served only when asked: by default in
+development, never in production; otherwise they are listed as disabled, with the reason.
 
 The core learns what a partner's connector can do from its declared capabilities, checked
 against the capability protocols; it never asks which protocol a connector speaks.
@@ -146,8 +149,11 @@ class PartnerDirectory:
         environ: Mapping[str, str] | None = None,
         recheck_seconds: float = 1.0,
         monotonic: Callable[[], float] = time.monotonic,
+        demo_partners: bool | None = None,
     ) -> None:
+        """`demo_partners`: serve `demo: true` profiles (default: outside production only)."""
         self._store = store
+        self._demo_partners = not production if demo_partners is None else demo_partners
         self._recheck_seconds = recheck_seconds
         self._monotonic = monotonic
         self._context = context
@@ -260,6 +266,15 @@ class PartnerDirectory:
         if not profile.enabled:
             status = PartnerStatus(key, PartnerState.DISABLED, profile.connector, "enabled: false")
             return _Entry(profile, None, status)
+        if profile.demo and (self._production or not self._demo_partners):
+            reason = (
+                "demo partner, not served in production"
+                if self._production
+                else "demo partner, not served: B2CONNECT_DEMO_PARTNERS=false"
+            )
+            return _Entry(
+                profile, None, PartnerStatus(key, PartnerState.DISABLED, profile.connector, reason)
+            )
         try:
             partner = build_partner(
                 profile, self._context, production=self._production, environ=self._environ

@@ -5,8 +5,43 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import ConnectionPoolEntry
+
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+"""Database backends the store is written and tested for."""
+
+
+class DatabaseUrlError(ValueError):
+    """A database URL that cannot be used. The message never repeats the URL: it may hold a
+    password, and the parser's own errors quote whatever follows the first `:` of it."""
+
+
+def parse_database_url(url: str) -> URL:
+    """`url` parsed, or `DatabaseUrlError` saying what a usable one looks like."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        msg = (
+            "B2CONNECT_DATABASE_URL is not a database URL: use sqlite:///path/to/file.db or "
+            "postgresql+psycopg://user:password@host:5432/database, and percent-encode "
+            "@ : / % in the password (@ is %40)"
+        )
+        raise DatabaseUrlError(msg) from None
+    if parsed.get_backend_name() not in SUPPORTED_BACKENDS:
+        msg = (
+            f"B2CONNECT_DATABASE_URL names the {parsed.get_backend_name()!r} backend; the hub "
+            "runs on sqlite (sqlite:///path/to/file.db) or postgresql "
+            "(postgresql+psycopg://user:password@host:5432/database)"
+        )
+        raise DatabaseUrlError(msg)
+    return parsed
+
+
+def display_url(url: str) -> str:
+    """`url` with its password masked, for messages and logs."""
+    return parse_database_url(url).render_as_string(hide_password=True)
 
 
 def build_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
@@ -16,13 +51,15 @@ def build_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine
     transaction opened with `BEGIN IMMEDIATE`, so concurrent writers queue on the lock instead of
     failing with "database is locked" when a read transaction tries to upgrade.
     PostgreSQL: a sized connection pool, recycled hourly.
+    A URL that cannot be parsed raises `DatabaseUrlError` (which never repeats the password).
     """
-    if url.startswith("sqlite"):
-        database = make_url(url).database
+    parsed = parse_database_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)  # var/ on a fresh checkout
         engine = create_engine(
-            url,
+            parsed,
             echo=echo,
             connect_args={"isolation_level": None, "check_same_thread": False, "timeout": 30},
             pool_size=pool_size,
@@ -34,7 +71,7 @@ def build_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine
     # No pre-ping: it costs a round trip per checkout on the ingest path. Dead connections are
     # recycled hourly and a disconnect mid-request is answered 503, which partners retry.
     return create_engine(
-        url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_recycle=3600
+        parsed, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_recycle=3600
     )
 
 

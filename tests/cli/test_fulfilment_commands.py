@@ -82,7 +82,7 @@ def test_confirm_ship_invoice_and_dispatch_from_the_cli(
 
     dispatched = runner.invoke(app, ["jobs", "run", "dispatch-outbox"])
     assert dispatched.exit_code == 0, dispatched.output
-    report = json.loads(dispatched.output)
+    report = json.loads(dispatched.stdout)
     assert (report["claimed"], report["delivered"], report["dead_lettered"]) == (3, 3, 0)
     assert [r.kind for r in platforms["coupa-demo"].received] == [
         "ConfirmationRequest",
@@ -114,7 +114,7 @@ def test_a_dead_lettered_delivery_makes_the_job_exit_1(
     platforms["coupa-demo"].reject_next(1, code=400, text="Unknown PO")
     result = runner.invoke(app, ["jobs", "run", "dispatch-outbox"])
     assert result.exit_code == 1
-    assert json.loads(result.output)["dead_lettered"] == 1
+    assert json.loads(result.stdout)["dead_lettered"] == 1
     dead = runner.invoke(app, ["dead-letters", "list", "--json"])
     (letter,) = [json.loads(line) for line in dead.output.splitlines()]
     replay = runner.invoke(app, ["dead-letters", "replay", letter["id"]])

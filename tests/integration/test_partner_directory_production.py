@@ -54,3 +54,27 @@ def test_plain_http_endpoints_disable_the_partner_with_the_reason(mappings_dir: 
     assert status.state is PartnerState.BROKEN
     assert status.reason is not None
     assert "https in production: InvoiceDetailRequest" in status.reason
+
+
+def test_shipped_demo_partners_are_disabled_not_broken_in_production(mappings_dir: Path) -> None:
+    statuses = _directory(mappings_dir).statuses()
+    assert statuses
+    for status in statuses:
+        assert status.state is PartnerState.DISABLED, status
+        assert status.reason == "demo partner, not served in production"
+
+
+def test_demo_partners_can_be_left_out_in_development(mappings_dir: Path) -> None:
+    def directory(demo_partners: bool | None) -> PartnerDirectory:
+        return PartnerDirectory(
+            MappingStore(mappings_dir),
+            context=ConnectorContext(),
+            production=False,
+            demo_partners=demo_partners,
+        )
+
+    assert directory(None).get("coupa-demo") is not None
+    off = directory(False)
+    assert off.get("coupa-demo") is None
+    assert off.all() == []
+    assert {status.state for status in off.statuses()} == {PartnerState.DISABLED}
