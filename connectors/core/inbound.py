@@ -109,9 +109,14 @@ class Disposition(StrEnum):
 
     STORED = "stored"
     DUPLICATE = "duplicate"
+    """Sent before: an idempotency key already answered, or an order the hub already holds
+    with the same content (answered as accepted; nothing changes)."""
     HELD = "held"
     """Kept as a dead letter, to be replayed after a fix."""
     REFUSED = "refused"
+    TEST = "test"
+    """Test data of a live partnership (`InboundUnit.test`): read and answered as accepted,
+    applied to nothing."""
 
 
 @dataclass(frozen=True)
@@ -198,6 +203,14 @@ class InboundUnit:
     documents: tuple[InboundDocument, ...]
     state: object = field(default=None, repr=False, compare=False)
     """Connector-private (the X12 interchange's events, to acknowledge them)."""
+    rejection: str | None = None
+    """Why the unit's envelope is rejected as a whole (an X12 interchange its TA1 rejects), said
+    in the unit's answer; the connector gives each of its documents a problem as well, and the
+    log keeps this text with the body."""
+    test: bool = False
+    """The partner marked the unit as test data (X12 ISA15=T) where its partnership is live:
+    it is read, checked and answered like any other, its body logged, but nothing of it is
+    applied (no order, no dead letter) and its idempotency key is kept apart from live ones."""
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,7 @@ from connectors.formats.x12 import (
     read_850,
     read_acknowledgment,
     read_x12,
+    readable,
 )
 from connectors.x12_partner.ingress import (
     CONTENT_TYPE,
@@ -80,6 +81,7 @@ from connectors.x12_partner.ingress import (
     X12_INGRESS,
     order_document,
     set_document,
+    set_position,
     set_problem,
 )
 from schemas import PurchaseOrder
@@ -148,11 +150,13 @@ class X12PartnerConnector:
         """The canonical order of an 850 (`X12Error` with a position when it cannot be read)."""
         return read_850(transaction_set, self.config.inbound, tz=tz)
 
-    def wants_ta1(self, header: InterchangeHeader) -> bool:
-        """True when this interchange gets a TA1."""
+    def wants_ta1(self, header: InterchangeHeader, *, rejected: bool = False) -> bool:
+        """True when this interchange gets a TA1: always, when the partner asks (ISA14=1), and
+        whenever its envelope is rejected (unless the partner takes none): a 997 cannot say an
+        interchange was rejected, and without an answer the partner would think it delivered."""
         if self.config.ta1 == "always":
             return True
-        return self.config.ta1 == "requested" and header.acknowledgment_requested
+        return self.config.ta1 == "requested" and (header.acknowledgment_requested or rejected)
 
     def acknowledge_interchange(
         self, end: InterchangeEnd, *, numbers: ControlNumbers, now: datetime
@@ -188,7 +192,7 @@ class X12PartnerConnector:
             events = list(self.events(request.body))  # the body is in memory already
         except X12Error as error:  # not X12 at all (or EBCDIC, UTF-16): nothing to answer
             return InboundRefusal(error, authenticated=True, kind="interchange")
-        problems = [str(e.error) for e in events if isinstance(e, InterchangeFailure)]
+        problems = [readable(str(e.error)) for e in events if isinstance(e, InterchangeFailure)]
         units: list[InboundUnit] = []
         current: list[X12Event] = []
         for event in events:
@@ -213,8 +217,12 @@ class X12PartnerConnector:
         )
 
     def _unit(self, end: InterchangeEnd, events: list[X12Event], tz: tzinfo) -> InboundUnit:
+        rejection = end.rejection
+        groups = {id(event.group): event for event in events if isinstance(event, GroupEnd)}
         documents = tuple(
-            self._document(event, tz) for event in events if isinstance(event, TransactionSet)
+            self._document(event, tz, rejection or _group_rejection(groups.get(id(event.group))))
+            for event in events
+            if isinstance(event, TransactionSet)
         )
         key = end.header.key
         idempotency_key = ":".join(
@@ -228,13 +236,35 @@ class X12PartnerConnector:
         )
         return InboundUnit(
             idempotency_scope=IDEMPOTENCY_SCOPE,
-            idempotency_key=idempotency_key,
-            reference=end.header.control_number,
+            idempotency_key=readable(idempotency_key),
+            reference=readable(end.header.control_number),
             documents=documents,
             state=events,
+            rejection=(
+                None
+                if rejection is None
+                else readable(f"interchange {end.header.control_number} rejected: {rejection}")
+            ),
+            test=self._is_test(end.header),
         )
 
-    def _document(self, transaction_set: TransactionSet, tz: tzinfo) -> InboundDocument:
+    def _is_test(self, header: InterchangeHeader) -> bool:
+        """Test data sent into a live partnership (ISA15 T or I while the profile's usage is P):
+        answered like any interchange, never applied. A partnership in test (usage T) takes
+        everything as its own traffic."""
+        return self.config.usage == "P" and header.usage in {"T", "I"}
+
+    def _document(
+        self, transaction_set: TransactionSet, tz: tzinfo, rejection: str | None = None
+    ) -> InboundDocument:
+        document = self._read(transaction_set, tz)
+        if rejection is None or document.problem is not None:
+            return document
+        # Its group or interchange is rejected: the 997 rejects it, so nothing is acted on.
+        message = f"not processed: its envelope is rejected ({rejection})"
+        return set_problem(transaction_set, Reason.MALFORMED, None, readable(message))
+
+    def _read(self, transaction_set: TransactionSet, tz: tzinfo) -> InboundDocument:
         set_id = transaction_set.set_id
         if set_id in ACK_SETS:
             return self._acknowledgement(transaction_set)
@@ -301,10 +331,12 @@ class X12PartnerConnector:
         set_acks: list[SetAck] = []
         group_acks: list[GroupAck] = []
         end: InterchangeEnd | None = None
+        rejected = unit.rejection is not None
         for event in events:
             if isinstance(event, TransactionSet):
                 result = verdicts.get(id(event))
-                set_acks.append(event.ack if result is None else _set_ack(event, result))
+                ack = event.ack if result is None else _set_ack(event, result)
+                set_acks.append(ack.rejected() if rejected and ack.accepted else ack)
             elif isinstance(event, GroupEnd):
                 if event.group.functional_id != "FA":
                     group_acks.append(event.acknowledge(set_acks))
@@ -319,7 +351,8 @@ class X12PartnerConnector:
     ) -> UnitAnswer | None:
         now = self.context.clock()
         header = end.header
-        ta1 = end.acknowledge() if self.wants_ta1(header) else None
+        rejected = end.rejection is not None
+        ta1 = end.acknowledge() if self.wants_ta1(header, rejected=rejected) else None
         reply = None
         if acks and self.config.acknowledgment != "none":
             reply = self.build_acknowledgement(
@@ -343,15 +376,7 @@ class X12PartnerConnector:
         """The set at `position` (ISA13, GS06, ST02) of a stored body, read again."""
         wanted = (position.get("interchange"), position.get("group"), position.get("set"))
         for event in self.events(body):
-            if (
-                isinstance(event, TransactionSet)
-                and (
-                    event.interchange.control_number,
-                    event.group.control_number,
-                    event.control_number,
-                )
-                == wanted
-            ):
+            if isinstance(event, TransactionSet) and tuple(set_position(event).values()) == wanted:
                 document = self._document(event, tz)
                 if document.problem is not None:
                     raise DocumentError(document.problem.message)
@@ -450,6 +475,13 @@ def ack_key(group: str, transaction_set: str) -> str:
 
 def _number(control_number: str) -> int:
     return int(control_number) if control_number.isdigit() else 0
+
+
+def _group_rejection(end: GroupEnd | None) -> str | None:
+    """Why a set's group is rejected as a whole (GE missing, GE02 not GS06...), or None."""
+    if end is None or end.rejection is None:
+        return None
+    return f"group {end.group.control_number} rejected: {end.rejection}"
 
 
 def _set_ack(transaction_set: TransactionSet, result: DocumentResult) -> SetAck:

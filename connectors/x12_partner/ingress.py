@@ -38,6 +38,7 @@ from connectors.formats.x12 import (
     X12UnsupportedError,
     read_850,
     read_x12,
+    readable,
 )
 
 CONTENT_TYPE = "application/edi-x12"
@@ -47,27 +48,23 @@ UNKNOWN_PARTNER = "unknown partner or wrong credentials"
 
 def set_reference(transaction_set: TransactionSet) -> str:
     """The partner's document id of one set: `ISA13/GS06/ST02`."""
-    return "/".join(
-        (
-            transaction_set.interchange.control_number,
-            transaction_set.group.control_number,
-            transaction_set.control_number,
-        )
-    )
+    return "/".join(set_position(transaction_set).values())
 
 
 def set_position(transaction_set: TransactionSet) -> dict[str, str]:
-    """Where a set sits in its body, as data (a dead letter keeps it for replay)."""
+    """Where a set sits in its body, as data (a dead letter keeps it for replay); a byte the
+    partner's encoding cannot decode is spelled `\\xNN`, so every value can be stored."""
     return {
-        "interchange": transaction_set.interchange.control_number,
-        "group": transaction_set.group.control_number,
-        "set": transaction_set.control_number,
+        "interchange": readable(transaction_set.interchange.control_number),
+        "group": readable(transaction_set.group.control_number),
+        "set": readable(transaction_set.control_number),
     }
 
 
 def set_label(transaction_set: TransactionSet) -> str:
     """How a held set is named in its dead letter."""
-    return f"{transaction_set.set_id} {set_reference(transaction_set)} (ISA13/GS06/ST02)"
+    set_id = readable(transaction_set.set_id)
+    return f"{set_id} {set_reference(transaction_set)} (ISA13/GS06/ST02)"
 
 
 def order_document(
@@ -91,7 +88,7 @@ def order_document(
 def set_document(transaction_set: TransactionSet, **values: Any) -> InboundDocument:
     """An `InboundDocument` for one set, with its reference, position and label."""
     return InboundDocument(
-        kind=transaction_set.set_id,
+        kind=readable(transaction_set.set_id),
         reference=set_reference(transaction_set),
         position=set_position(transaction_set),
         label=set_label(transaction_set),

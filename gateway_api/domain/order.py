@@ -86,6 +86,22 @@ class Order:
         )
         return order, event
 
+    def repeats(self, document: PurchaseOrder) -> bool:
+        """True when `document` is this order's current version sent again: the same change,
+        version and canonical content (a resend, which changes nothing: a duplicate, not a
+        conflict). A version-less document is compared as the version it would repeat."""
+        if document.version is not None:
+            version = document.version
+        else:
+            version = 1 if document.change is OrderChange.NEW else self.version
+        if version != self.version or document.change is not self.current.change:
+            return False
+        lines = document.lines
+        if document.change is OrderChange.DELETE:
+            lines = lines or self.current.lines  # as `apply` stores a delete without lines
+        repeated = document.model_copy(update={"version": version, "lines": lines})
+        return repeated.model_dump(mode="json") == self.current.model_dump(mode="json")
+
     def apply(
         self, document: PurchaseOrder, *, payload_id: str | None, at: datetime
     ) -> tuple[Order, OrderEvent]:

@@ -35,6 +35,7 @@ from uuid import UUID, uuid4
 
 from connectors.core import Clock, ConnectorContext, ConnectorError, MalformedDocumentError
 from connectors.core.inbound import (
+    AcknowledgedDocument,
     AckStatus,
     BodyTooLargeError,
     Disposition,
@@ -55,7 +56,11 @@ from connectors.core.inbound import (
 )
 from gateway_api.domain import Order, OrderConflictError, StaleVersionError, UnknownOrderError
 from gateway_api.services.document_log import inbound_record, outbound_record
-from gateway_api.services.order_intake import decide_order_change, inbound_order_envelope
+from gateway_api.services.order_intake import (
+    OrderRepeat,
+    decide_order_change,
+    inbound_order_envelope,
+)
 from gateway_api.services.partners import Partner, PartnerDirectory
 from gateway_api.store.ports import (
     StoreConflictError,
@@ -69,6 +74,7 @@ from gateway_api.store.records import (
     DeadLetterStatus,
     DocumentOutcome,
     DocumentRecord,
+    OutboxRecord,
 )
 from mappings.engine import MappingConfigError, MappingError, map_purchase_order
 from schemas import MappingReference, PurchaseOrder
@@ -141,9 +147,26 @@ class _Apply:
 @dataclass(frozen=True)
 class _Acknowledge:
     acknowledgement: PartnerAcknowledgement
+    rows: tuple[OutboxRecord | None, ...] = ()
+    """The outbox row each acknowledged document names (None: not ours), found in the
+    transaction before the body is logged, so that the log can say when nothing matched."""
+
+    @property
+    def unmatched(self) -> tuple[AcknowledgedDocument, ...]:
+        """The acknowledged documents that name nothing of ours."""
+        return tuple(
+            item
+            for item, row in zip(self.acknowledgement.documents, self.rows, strict=True)
+            if row is None
+        )
 
 
-_Plan = _Refuse | _Hold | _Apply | _Acknowledge
+@dataclass(frozen=True)
+class _Test:
+    """Test data of a live partnership: answered, applied to nothing."""
+
+
+_Plan = _Refuse | _Hold | _Apply | _Acknowledge | _Test
 _Write = Callable[[UnitOfWork], None]
 
 
@@ -225,7 +248,10 @@ class IngestPipeline:
         # A pulled document has nobody to answer: what would be refused is held for a person.
         pulled = request.transport is Transport.PULL
         plans = [
-            [self._plan(partner, document, pulled=pulled) for document in unit.documents]
+            [
+                self._plan(partner, document, pulled=pulled, test=unit.test)
+                for document in unit.documents
+            ]
             for unit in batch.units
         ]
         raw_id = uuid4()
@@ -258,10 +284,22 @@ class IngestPipeline:
                 partner.ingress.reply_refusal(refusal, self._context), None, refusal=refusal
             )
 
-    def _plan(  # noqa: PLR0911 - one return per verdict
+    def _plan(
+        self, partner: Partner, document: InboundDocument, *, pulled: bool, test: bool
+    ) -> _Plan:
+        """Everything that needs no database: can it be read, is it enabled, does it map.
+
+        A test unit's documents are checked like any (the partner tests its syntax and gets the
+        same refusals), and what would be applied or held is only answered.
+        """
+        plan = self._plan_live(partner, document, pulled=pulled)
+        if test and not isinstance(plan, _Refuse):
+            return _Test()
+        return plan
+
+    def _plan_live(  # noqa: PLR0911 - one return per verdict
         self, partner: Partner, document: InboundDocument, *, pulled: bool
     ) -> _Plan:
-        """Everything that needs no database: can it be read, is it enabled, does it map."""
         refusal: _Refuse | None = None
         answered = not pulled
         if document.problem is not None:
@@ -308,13 +346,24 @@ class IngestPipeline:
             originals: list[UnitAnswer | None] = [None] * len(found)
             if any(f is not None for f in found):
                 originals = [self._original(uow, f) for f in found]
+            plans = [
+                unit_plans if seen is not None else [_matched(uow, partner, p) for p in unit_plans]
+                for unit_plans, seen in zip(plans, found, strict=True)
+            ]
             single = (
                 len(batch.units) == 1 and found[0] is None and len(batch.units[0].documents) == 1
             )
             raw: DocumentRecord | None = None
             if not single:
                 raw = self._raw(
-                    partner, request, batch, raw_id, now, found=found, originals=originals
+                    partner,
+                    request,
+                    batch,
+                    raw_id,
+                    now,
+                    found=found,
+                    originals=originals,
+                    plans=plans,
                 )
                 uow.documents.add(raw)
             answers: list[UnitAnswer] = []
@@ -369,7 +418,7 @@ class IngestPipeline:
                     answers.append(answer)
                 uow.idempotency.add(
                     partner.key,
-                    unit.idempotency_scope,
+                    _scope(unit),
                     stored_key(unit.idempotency_key),
                     document_id=raw_id,
                     response_document_id=reply_id,
@@ -396,7 +445,7 @@ class IngestPipeline:
         found: list[tuple[UUID, UUID | None] | None] = []
         in_body: set[tuple[str, str]] = set()
         for unit in units:
-            key = (unit.idempotency_scope, stored_key(unit.idempotency_key))
+            key = (_scope(unit), stored_key(unit.idempotency_key))
             if key in in_body:
                 found.append(_SAME_BODY)
                 continue
@@ -485,7 +534,9 @@ class IngestPipeline:
         if isinstance(plan, _Hold):
             return self._hold(partner, document, raw_id, now, plan.reason, plan.error, plan.message)
         if isinstance(plan, _Acknowledge):
-            return self._acknowledgement(uow, partner, document, plan.acknowledgement, raw_id, now)
+            return self._acknowledgement(partner, document, plan, raw_id, now)
+        if isinstance(plan, _Test):
+            return _Decision(DocumentResult(document, Disposition.TEST, message=TEST_DATA))
         envelope = inbound_order_envelope(
             plan.order,
             raw_document_id=raw_id,
@@ -506,6 +557,10 @@ class IngestPipeline:
                     DocumentResult(document, Disposition.REFUSED, Reason.CONFLICT, str(error))
                 )
             return self._hold(partner, document, raw_id, now, Reason.CONFLICT, str(error))
+        if isinstance(change, OrderRepeat):
+            return _Decision(
+                DocumentResult(document, Disposition.DUPLICATE, message=change.message)
+            )
         return _Decision(DocumentResult(document, Disposition.STORED), change.write)
 
     def _hold(  # noqa: PLR0917
@@ -542,27 +597,29 @@ class IngestPipeline:
         return _Decision(result, write, text)
 
     @staticmethod
-    def _acknowledgement(  # noqa: PLR0917
-        uow: UnitOfWork,
+    def _acknowledgement(
         partner: Partner,
         document: InboundDocument,
-        acknowledgement: PartnerAcknowledgement,
+        plan: _Acknowledge,
         raw_id: UUID,
         now: datetime,
     ) -> _Decision:
         """A partner's verdict on documents we sent: recorded on their outbox rows; a rejection
-        dead-letters the document (replay sends it again)."""
-        matched = []
-        for item in acknowledgement.documents:
-            row = uow.outbox.find_by_ack_key(partner.key, item.ack_key)
-            if row is None:
-                logger.warning(
-                    "an acknowledgement from %s names no document of ours: %s",
-                    partner.key,
-                    item.description,
-                )
-                continue
-            matched.append((row, item))
+        dead-letters the document (replay sends it again). What names nothing of ours is said
+        in the result, and so in the document log."""
+        acknowledgement = plan.acknowledgement
+        matched = [
+            (row, item)
+            for item, row in zip(acknowledgement.documents, plan.rows, strict=True)
+            if row is not None
+        ]
+        unmatched = plan.unmatched
+        if unmatched:
+            logger.warning(
+                "an acknowledgement from %s names no document of ours: %s",
+                partner.key,
+                "; ".join(item.description for item in unmatched),
+            )
 
         def write(uow: UnitOfWork) -> None:
             for row, item in matched:
@@ -587,8 +644,8 @@ class IngestPipeline:
                     )
                 )
 
-        if acknowledgement.documents and not matched:
-            message = "the acknowledgement names no document of ours"
+        if unmatched:
+            message = named(document, unmatched_text(unmatched))
             result = DocumentResult(document, Disposition.STORED, Reason.UNMATCHED, message)
         else:
             result = DocumentResult(document, Disposition.STORED)
@@ -609,11 +666,14 @@ class IngestPipeline:
         detail: str | None = None,
         found: Sequence[tuple[UUID, UUID | None] | None] = (),
         originals: Sequence[UnitAnswer | None] = (),
+        plans: Sequence[Sequence[_Plan]] = (),
     ) -> DocumentRecord:
         """The log record of the body: a lone document's outcome, or the body's summary."""
         correlation = None
         if result is not None:
             outcome = _OUTCOMES[result.disposition]
+            if result.reason is Reason.UNMATCHED:
+                outcome = DocumentOutcome.UNMATCHED
             status = answer.status_code if answer is not None else 200
             detail = detail or _detail(result, batch)
             content = result.document.content
@@ -629,8 +689,8 @@ class IngestPipeline:
             else:
                 detail = "retransmission of units already answered"
         else:
-            outcome, status = DocumentOutcome.PROCESSED, 200
-            detail = "; ".join(batch.problems) or batch.note
+            outcome, status = _summary(batch, found, plans), 200
+            detail = _summary_detail(batch, found, plans)
         assert partner.ingress is not None
         return inbound_record(
             request.body,
@@ -826,7 +886,85 @@ _OUTCOMES = {
     Disposition.HELD: DocumentOutcome.HELD,
     Disposition.REFUSED: DocumentOutcome.REJECTED,
     Disposition.DUPLICATE: DocumentOutcome.DUPLICATE,
+    Disposition.TEST: DocumentOutcome.TEST,
 }
+
+TEST_DATA = "test data: acknowledged, not applied"
+
+
+def _scope(unit: InboundUnit) -> str:
+    """A unit's idempotency scope: a test unit's key never answers for a live one."""
+    return f"{unit.idempotency_scope}:test" if unit.test else unit.idempotency_scope
+
+
+def _matched(uow: UnitOfWork, partner: Partner, plan: _Plan) -> _Plan:
+    """An acknowledgement's plan with the outbox rows it names (one lookup per document)."""
+    if not isinstance(plan, _Acknowledge):
+        return plan
+    rows = tuple(
+        uow.outbox.find_by_ack_key(partner.key, item.ack_key)
+        for item in plan.acknowledgement.documents
+    )
+    return _Acknowledge(plan.acknowledgement, rows)
+
+
+def unmatched_text(items: Sequence[AcknowledgedDocument]) -> str:
+    """What the log says about acknowledged documents that are not ours."""
+    return "names no document of ours: " + "; ".join(item.description for item in items)
+
+
+def _unit_outcome(unit: InboundUnit, plans: Sequence[_Plan]) -> DocumentOutcome:
+    """What became of one new unit of a body of many, known before its documents are written:
+    rejected (its envelope, or every document refused), test, unmatched (only acknowledgements
+    naming nothing of ours), or processed."""
+    if unit.rejection is not None or (plans and all(isinstance(p, _Refuse) for p in plans)):
+        return DocumentOutcome.REJECTED
+    if unit.test:
+        return DocumentOutcome.TEST
+    acknowledgements = [p for p in plans if isinstance(p, _Acknowledge)]
+    if (
+        acknowledgements
+        and len(acknowledgements) == len(plans)
+        and all(a.rows and len(a.unmatched) == len(a.rows) for a in acknowledgements)
+    ):
+        return DocumentOutcome.UNMATCHED
+    return DocumentOutcome.PROCESSED
+
+
+def _summary(
+    batch: InboundBatch,
+    found: Sequence[tuple[UUID, UUID | None] | None],
+    plans: Sequence[Sequence[_Plan]],
+) -> DocumentOutcome:
+    """The outcome of a body of many: its new units' common outcome, else processed."""
+    outcomes = {
+        _unit_outcome(unit, unit_plans)
+        for unit, unit_plans, seen in zip(batch.units, plans, found, strict=True)
+        if seen is None
+    }
+    return outcomes.pop() if len(outcomes) == 1 else DocumentOutcome.PROCESSED
+
+
+def _summary_detail(
+    batch: InboundBatch,
+    found: Sequence[tuple[UUID, UUID | None] | None],
+    plans: Sequence[Sequence[_Plan]],
+) -> str | None:
+    """What the log keeps about a body of many: unreadable parts, rejected envelopes, test
+    units, acknowledgements naming nothing of ours (each document's own fate is its order,
+    dead letter or answer)."""
+    parts = list(batch.problems)
+    for unit, unit_plans, seen in zip(batch.units, plans, found, strict=True):
+        if seen is not None:
+            continue
+        if unit.rejection is not None:
+            parts.append(unit.rejection)
+        elif unit.test:
+            parts.append(f"{unit.reference}: {TEST_DATA}")
+        for document, plan in zip(unit.documents, unit_plans, strict=True):
+            if isinstance(plan, _Acknowledge) and plan.unmatched:
+                parts.append(named(document, unmatched_text(plan.unmatched)))
+    return "; ".join(parts) or batch.note
 
 
 def _detail(result: DocumentResult, batch: InboundBatch) -> str | None:

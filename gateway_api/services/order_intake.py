@@ -64,10 +64,36 @@ def inbound_order_envelope(
     )
 
 
-def decide_order_change(uow: UnitOfWork, envelope: Envelope[PurchaseOrder]) -> OrderChange:
+@dataclass(frozen=True)
+class OrderRepeat:
+    """The stored order already is this document (a resend with a new envelope, say a whole
+    X12 group sent again after one set was fixed): a duplicate, answered as accepted."""
+
+    order: Order
+
+    @property
+    def message(self) -> str:
+        """What the log and the partner may read about it."""
+        order = self.order
+        return (
+            f"order {order.order_id!r} version {order.version} is already stored with this "
+            "content; nothing changed"
+        )
+
+    def write(self, uow: UnitOfWork) -> None:
+        """Nothing to write."""
+        del uow
+
+
+def decide_order_change(
+    uow: UnitOfWork, envelope: Envelope[PurchaseOrder]
+) -> OrderChange | OrderRepeat:
     """Lock the stored order (if any) and apply the domain rules; writes nothing.
 
-    Raises the domain's `OrderConflictError` subclasses for changes that cannot apply.
+    A document equal to the stored version (same change, version and canonical content) is an
+    `OrderRepeat`; anything else that cannot apply raises the domain's `OrderConflictError`
+    subclasses (a different order under the same id and version stays a conflict). The
+    comparison only runs when the order exists, so a new order costs nothing more.
     """
     document, partner_key = envelope.document, envelope.partner
     payload_id, at = envelope.partner_document_id, envelope.timestamp
@@ -75,5 +101,7 @@ def decide_order_change(uow: UnitOfWork, envelope: Envelope[PurchaseOrder]) -> O
     if existing is None:
         order, event = Order.place(partner_key, document, payload_id=payload_id, at=at)
         return OrderChange(envelope, order, event, is_new=True)
+    if existing.repeats(document):
+        return OrderRepeat(existing)
     order, event = existing.apply(document, payload_id=payload_id, at=at)
     return OrderChange(envelope, order, event, is_new=False)

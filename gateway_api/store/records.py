@@ -22,6 +22,10 @@ class DocumentOutcome(StrEnum):
     """A retransmission of a document already answered; the original answer was repeated."""
     SENT = "sent"
     """A document we sent (a synchronous answer or an outbound message)."""
+    TEST = "test"
+    """Test data the partner sent into a live partnership: answered, applied to nothing."""
+    UNMATCHED = "unmatched"
+    """A partner's acknowledgement that names no document of ours (kept for a person)."""
 
 
 @dataclass(frozen=True)

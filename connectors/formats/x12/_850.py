@@ -377,6 +377,14 @@ class _OrderReader:
                 3,
                 element_code=ElementErrorCode.MANDATORY_MISSING,
             )
+        if unit in self.rules.whole_units and quantity != quantity.to_integral_value():
+            raise self.fail(
+                f"PO102: {elements[2].strip()} is not a whole number of {unit} (PO103), "
+                "which counts whole items",
+                2,
+                element_code=ElementErrorCode.INVALID_CHARACTER,
+                bad_value=elements[2].strip(),
+            )
         ids: dict[str, str] = {}
         for qualifier, value in zip(elements[6::2], elements[7::2], strict=False):
             if value and qualifier and qualifier not in ids and not value.isspace():
@@ -538,11 +546,16 @@ class _OrderReader:
         elif location and str(location[0]) in self.origins:
             index, element = self.origins[str(location[0])]
         message = f"{field}: {problem['msg']}"
+        bad_value = None
+        if element is not None:
+            values = self.ts.elements(index)
+            bad_value = values[element].strip() if element < len(values) else None
         return self.fail(
             message,
             element,
             index=index,
             element_code=ElementErrorCode.INVALID_CHARACTER if element else None,
+            bad_value=bad_value,
         )
 
 

@@ -71,6 +71,7 @@ from connectors.formats.x12._outbound import DEFAULT_OUTBOUND_RULES
 from connectors.formats.x12._reader import X12Reader, read_x12
 from connectors.formats.x12._settings import X12InboundRules, X12OutboundRules, X12PartnerSettings
 from connectors.formats.x12._ta1 import build_ta1
+from connectors.formats.x12._text import readable
 from connectors.formats.x12._writer import (
     ControlNumbers,
     OutboundGroup,
@@ -134,4 +135,5 @@ __all__ = [
     "read_850",
     "read_acknowledgment",
     "read_x12",
+    "readable",
 ]

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from connectors.formats.x12._acks import (
+    REJECTING_GROUP_CODES,
     REJECTING_NOTES,
     AckCode,
     GroupAck,
@@ -263,11 +264,25 @@ class GroupEnd:
     notes: tuple[EnvelopeNote, ...]
     """Group-level problems (AK905 codes)."""
 
+    @property
+    def rejected(self) -> bool:
+        """True when a group-level note rejects the whole group (AK905 1-4: GE missing, GE02
+        not GS06...): none of its sets may be acted on, however sound each is."""
+        return any(note.code in REJECTING_GROUP_CODES for note in self.notes)
+
+    @property
+    def rejection(self) -> str | None:
+        """Why the group is rejected as a whole (its rejecting notes), or None."""
+        reasons = [note.message for note in self.notes if note.code in REJECTING_GROUP_CODES]
+        return "; ".join(reasons) or None
+
     def acknowledge(self, results: Iterable[SetAck] = ()) -> GroupAck:
         """The group's ack; `results` (e.g. from translation) replace sets by control number.
 
         A replacement never hides an envelope rejection: a set the envelope checks rejected
-        stays rejected, with the translator's notes added.
+        stays rejected, with the translator's notes added. In a group rejected as a whole every
+        set is rejected too (AK5 R; the AK905 code says why), so the 997 never reports a set
+        accepted that the receiver must not act on.
         """
         replacements = {result.control_number: result for result in results}
         merged = []
@@ -279,6 +294,8 @@ class GroupEnd:
                 merged.append(replacement)
             else:
                 merged.append(envelope.rejected(*replacement.codes, segments=replacement.segments))
+        if self.rejected:
+            merged = [result if not result.accepted else result.rejected() for result in merged]
         return GroupAck.summarize(
             self.group.functional_id,
             self.group.control_number,
@@ -310,6 +327,13 @@ class InterchangeEnd:
         if any(note.code in REJECTING_NOTES for note in self.notes):
             return AckCode.REJECTED
         return AckCode.ACCEPTED_WITH_ERRORS if self.notes else AckCode.ACCEPTED
+
+    @property
+    def rejection(self) -> str | None:
+        """Why the interchange is rejected as a whole (TA104 R: its rejecting notes), or None;
+        none of its groups may be acted on."""
+        reasons = [note.message for note in self.notes if note.code in REJECTING_NOTES]
+        return "; ".join(reasons) or None
 
     @property
     def note_code(self) -> str:

@@ -74,6 +74,30 @@ _LINE_STATUS_CODES = {
 _TAX_TYPES = {"sales": "ST", "vat": "VA", "gst": "GS", "state": "ST", "federal": "FT"}
 
 
+WHOLE_UNITS = frozenset(
+    {
+        "EA",  # each
+        "PC",  # piece
+        "UN",  # unit
+        "CA",  # case
+        "CT",  # carton
+        "BX",  # box
+        "PK",  # package
+        "PL",  # pallet
+        "PR",  # pair
+        "DZ",  # dozen
+        "BG",  # bag
+        "BO",  # bottle
+        "CN",  # can
+        "KT",  # kit
+        "RL",  # roll
+        "SET",  # set (the canonical code list's spelling)
+        "ST",  # set
+    }
+)
+"""X12 unit codes (355) of countable items: their quantities are whole numbers."""
+
+
 class _Rules(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
@@ -114,6 +138,9 @@ class X12InboundRules(_Rules):
     """DTM01 codes of the requested delivery date (header and line)."""
     shipping_charge_codes: Codes = ("G830", "D240")
     """SAC02 codes of header charges summed into `shipping`."""
+    whole_units: frozenset[Qualifier] = WHOLE_UNITS
+    """PO103 units counted in whole items: a PO102 with a fraction of one (`0.0001` EA) is
+    refused, naming PO102. Units of measure proper (LB, KG, FT, GA...) take fractions."""
 
 
 class X12OutboundRules(_Rules):

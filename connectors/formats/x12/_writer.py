@@ -113,6 +113,10 @@ class EnvelopeSpec:
     security: str = ""
     replacement: str | None = " "
     uppercase: bool = False
+    echoes_partner_bytes: bool = False
+    """True for answers: values copied from the partner's interchange (ISA06, GS06, ST02) that
+    held bytes the encoding could not decode are written back as those same bytes, so the
+    partner's translator can match its control numbers; our own documents refuse them."""
 
     @classmethod
     def from_settings(cls, settings: X12PartnerSettings) -> EnvelopeSpec:
@@ -154,6 +158,7 @@ class EnvelopeSpec:
             usage=header.usage if header.usage in {"P", "T", "I"} else "P",
             delimiters=header.delimiters,
             encoding=header.encoding,
+            echoes_partner_bytes=True,
         )
 
 
@@ -283,7 +288,9 @@ def write_interchange(
         transaction_set=_wrap(next_set),
     )
     try:
-        data = writer.text().encode(spec.encoding)
+        data = writer.text().encode(
+            spec.encoding, "surrogateescape" if spec.echoes_partner_bytes else "strict"
+        )
     except UnicodeEncodeError as error:
         shown = error.object[error.start : error.end]
         msg = f"{shown!r} cannot be written in {spec.encoding}, the partner's encoding"

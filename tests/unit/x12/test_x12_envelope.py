@@ -114,7 +114,9 @@ def test_ge01_and_ge02_are_checked() -> None:
     assert [note.position.element for note in group.notes] == [1, 2]
     ack = group.acknowledge()
     assert ack.status is AckCode.REJECTED
-    assert (ack.included, ack.received, ack.accepted) == (3, 1, 1)
+    # A group rejected as a whole accepts none of its sets (issue 9: the 997 said AK5 A).
+    assert (ack.included, ack.received, ack.accepted) == (3, 1, 0)
+    assert [result.status for result in ack.sets] == [AckCode.REJECTED]
 
 
 def test_missing_ge_rejects_the_group_and_flags_the_interchange() -> None:

@@ -61,6 +61,7 @@ PUBLIC = {
     "read_850",
     "read_acknowledgment",
     "read_x12",
+    "readable",
 }
 
 

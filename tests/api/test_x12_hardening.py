@@ -1,0 +1,172 @@
+"""`POST /edi/x12/{partner}` with hostile or unusual interchanges (issue 9): every body is stored
+raw and answered in X12, and what the 997 says is what was stored."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.support.x12_documents import (
+    EDI_DEMO,
+    EDI_DEMO_TOKEN,
+    interchange,
+    order_850,
+    retailer_interchange,
+)
+
+AUTH = {"Authorization": f"Bearer {EDI_DEMO_TOKEN}", "Content-Type": "application/edi-x12"}
+
+
+def post(client: TestClient, body: bytes) -> Any:
+    return client.post("/edi/x12/edi-demo", content=body, headers=AUTH)
+
+
+def orders(client: TestClient) -> set[str]:
+    return {o["order_id"] for o in client.get("/orders", params={"partner": "edi-demo"}).json()}
+
+
+def inbound(client: TestClient) -> list[dict[str, Any]]:
+    params = {"partner": "edi-demo", "direction": "inbound"}
+    return list(client.get("/documents", params=params).json())
+
+
+def raw(client: TestClient, document_id: str) -> bytes:
+    return bytes(client.get(f"/documents/{document_id}/raw").content)
+
+
+def test_a_non_utf8_byte_in_st02_is_stored_raw_and_rejected_in_the_997(
+    client: TestClient,
+) -> None:
+    good = order_850("RT-20", [("AC-1001", 1, "1")], control="0001")
+    bad = order_850("RT-21", [("AC-1001", 1, "1")], control="00X2")
+    body = retailer_interchange(good, bad, control="000000901").replace(b"00X2", b"00\xe92")
+    response = post(client, body)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/edi-x12")
+    # The 997 echoes the partner's own bytes, so its translator can match the set.
+    assert b"AK2*850*00\xe92~" in response.content
+    assert b"AK5*R" in response.content
+    assert b"AK9*P*2*2*1~" in response.content
+    assert orders(client) == {"RT-20"}
+    (logged,) = inbound(client)
+    assert raw(client, logged["id"]) == body
+    # The connection is fine afterwards: the next interchange is answered normally.
+    after = post(client, retailer_interchange(order_850("RT-22", [("AC-1001", 1, "1")])))
+    assert after.status_code == 200
+    assert b"AK9*A*1*1*1~" in after.content
+
+
+def test_a_non_utf8_byte_in_gs06_rejects_the_group_in_x12(client: TestClient) -> None:
+    body = retailer_interchange(order_850("RT-23", [("AC-1001", 1, "1")])).replace(
+        b"*1*X*004010", b"*1\xff*X*004010"
+    )
+    response = post(client, body)
+    assert response.status_code == 200, response.text
+    assert b"AK1*PO*1\xff~" in response.content
+    assert b"AK9*R*1*1*0" in response.content
+    assert orders(client) == set()
+    (logged,) = inbound(client)
+    assert logged["outcome"] == "rejected"
+    assert raw(client, logged["id"]) == body
+
+
+def test_a_damaged_gs_segment_is_answered_with_a_ta1_and_logged_as_rejected(
+    client: TestClient,
+) -> None:
+    body = retailer_interchange(order_850("RT-24", [("AC-1001", 1, "1")])).replace(
+        b"GS*PO*", b"GS|PO*"
+    )
+    response = post(client, body)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/edi-x12")
+    assert b"TA1*000000101*260115*1200*R*024~" in response.content
+    assert orders(client) == set()
+    (logged,) = inbound(client)
+    assert logged["outcome"] == "rejected"
+    assert "GS|PO" in logged["detail"]
+
+
+def test_ge02_differing_from_gs06_rejects_the_group_and_stores_nothing(
+    client: TestClient,
+) -> None:
+    first = order_850("RT-25", [("AC-1001", 1, "1")], control="0001")
+    second = order_850("RT-26", [("AC-1001", 2, "1")], control="0002")
+    body = retailer_interchange(first, second, control="000000902")
+    response = post(client, body.replace(b"GE*2*1~", b"GE*2*7~"))
+    assert response.status_code == 200, response.text
+    assert "AK5*A" not in response.text  # no set of a rejected group is accepted
+    assert "AK9*R*2*2*0*4~" in response.text
+    assert orders(client) == set()
+    # The corrected resend is stored, with no dead letter.
+    again = post(client, retailer_interchange(first, second, control="000000903"))
+    assert "AK9*A*2*2*2~" in again.text
+    assert orders(client) == {"RT-25", "RT-26"}
+    assert client.get("/dead-letters").json() == []
+
+
+def test_a_resent_group_after_a_fix_is_duplicates_not_conflicts(client: TestClient) -> None:
+    good = order_850("RT-27", [("AC-1001", 1, "1")], control="0001")
+    broken = order_850("RT-28", [("AC-1001", 1, "1")], control="0002")
+    broken[-1] = "SE*99*0002"
+    first = post(client, retailer_interchange(good, broken, control="000000904"))
+    assert "AK9*P*2*2*1~" in first.text
+    fixed = order_850("RT-28", [("AC-1001", 1, "1")], control="0002")
+    again = post(client, retailer_interchange(good, fixed, control="000000905"))
+    assert "AK9*A*2*2*2~" in again.text
+    assert orders(client) == {"RT-27", "RT-28"}
+    assert client.get("/dead-letters").json() == []
+    # A different order under the same id and version is still a conflict.
+    changed = order_850("RT-27", [("AC-1001", 5, "1")], control="0001")
+    post(client, retailer_interchange(changed, control="000000906"))
+    (letter,) = client.get("/dead-letters").json()
+    assert letter["stage"] == "conflict"
+
+
+def test_a_test_interchange_is_acknowledged_but_never_becomes_an_order(
+    client: TestClient,
+) -> None:
+    sets = [order_850("RT-29", [("AC-1001", 1, "1")])]
+    body = interchange(sets, control="000000907", usage="T", **EDI_DEMO)
+    response = post(client, body)
+    assert response.status_code == 200, response.text
+    assert "*000000001*0*T*" in response.text  # the answer is test data too
+    assert "AK9*A*1*1*1~" in response.text
+    assert orders(client) == set()
+    assert client.get("/dead-letters").json() == []
+    (logged,) = inbound(client)
+    assert logged["outcome"] == "test"
+    assert raw(client, logged["id"]) == body
+    # The same control number in production is not a duplicate of the test.
+    live = post(client, retailer_interchange(sets[0], control="000000907"))
+    assert "*P*" in live.text.split("~")[0]
+    assert orders(client) == {"RT-29"}
+
+
+def test_an_inbound_997_naming_nothing_of_ours_is_kept_as_unmatched(client: TestClient) -> None:
+    ack = ["ST*997*0001", "AK1*PR*99", "AK2*855*9999", "AK5*A", "AK9*A*1*1*1", "SE*6*0001"]
+    other = ["ST*997*0002", "AK1*PR*98", "AK2*855*9998", "AK5*A", "AK9*A*1*1*1", "SE*6*0002"]
+    one = interchange([ack], control="000000908", functional_id="FA", **EDI_DEMO)
+    two = interchange([ack, other], control="000000909", functional_id="FA", **EDI_DEMO)
+    for body in (one, two):
+        assert post(client, body).status_code == 202
+    logged = inbound(client)
+    assert [d["outcome"] for d in logged] == ["unmatched", "unmatched"]
+    assert "855 GS06 98 ST02 9998" in logged[0]["detail"]
+    assert "855 GS06 99 ST02 9999" in logged[1]["detail"]
+
+
+def test_po1_without_quantity_or_with_zero_rejects_only_that_set(client: TestClient) -> None:
+    missing = order_850("RT-30", [("AC-1001", 1, "1")], control="0001")
+    missing[7] = "PO1*1**EA*1**VN*AC-1001"
+    zero = order_850("RT-31", [("AC-1001", 0, "1")], control="0002")
+    fraction = order_850("RT-32", [("AC-1001", 1, "1")], control="0003")
+    fraction[7] = "PO1*1*0.0001*EA*1**VN*AC-1001"
+    good = order_850("RT-33", [("AC-1001", 1, "1")], control="0004")
+    response = post(client, retailer_interchange(missing, zero, fraction, good))
+    segments = response.text.split("~\n")
+    assert segments[4:8] == ["AK2*850*0001", "AK3*PO1*8**8", "AK4*2**1", "AK5*R*5"]
+    assert segments[8:12] == ["AK2*850*0002", "AK3*PO1*8**8", "AK4*2**6*0", "AK5*R*5"]
+    assert segments[12:16] == ["AK2*850*0003", "AK3*PO1*8**8", "AK4*2**6*0.0001", "AK5*R*5"]
+    assert "AK9*P*4*4*1~" in response.text
+    assert orders(client) == {"RT-33"}
