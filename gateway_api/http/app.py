@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 import anyio
 from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+from fastapi_offline import FastAPIOffline
 
+from connectors.core.inbound import Ingress
+from gateway_api.http.observability import AccessLogMiddleware, GatewayMetrics
+from gateway_api.http.openapi import TAGS, operation_id, with_problem_details
 from gateway_api.http.problems import install_problem_handlers
 from gateway_api.http.routes import (
     dead_letters,
@@ -53,15 +59,56 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         yield
         runtime.close()
 
-    app = FastAPI(
+    app = _assemble(lifespan=lifespan)
+    app.state.runtime = runtime
+    return app
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI document, without a database or settings (exports, contract tests)."""
+    return _assemble().openapi()
+
+
+def _assemble(lifespan: Any = None) -> FastAPI:
+    """Routes, error handlers, middleware and documentation; no runtime yet.
+
+    The docs (`/docs`, `/redoc`) load Swagger UI and ReDoc from files shipped in the
+    `fastapi-offline` package, not from a CDN: sites without internet access see them too.
+    """
+    ingresses = registered_ingresses()
+    app = FastAPIOffline(
         title="B2Connect procurement gateway",
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        openapi_tags=TAGS + _ingress_tags(ingresses),
+        generate_unique_id_function=operation_id,
     )
-    app.state.runtime = runtime
+    metrics = GatewayMetrics()
+    app.state.metrics = metrics
+    app.add_middleware(AccessLogMiddleware, metrics=metrics)
     install_problem_handlers(app)
-    app.include_router(ingress_router(registered_ingresses()))
+    app.include_router(ingress_router(ingresses))
     for module in (orders, fulfilment, documents, dead_letters, partners, health):
         app.include_router(module.router)
+
+    @app.get("/", include_in_schema=False)
+    async def home() -> RedirectResponse:
+        """A person who opens the server's address lands on the API documentation."""
+        return RedirectResponse("/docs")
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = with_problem_details(FastAPI.openapi(app))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+def _ingress_tags(ingresses: Sequence[Ingress]) -> list[dict[str, str]]:
+    return [
+        {"name": f"{i.name} ingress", "description": i.summary}
+        for i in ingresses
+        if i.path is not None
+    ]

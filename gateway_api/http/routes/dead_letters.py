@@ -11,11 +11,15 @@ from starlette.concurrency import run_in_threadpool
 from gateway_api.http.deps import RuntimeDep, require_operator
 from gateway_api.http.fields import FilterText
 from gateway_api.http.models import DeadLetterOut, ReplayOut
+from gateway_api.http.openapi import UNAUTHORIZED, conflict, not_found
 from gateway_api.http.problems import ProblemError
 from gateway_api.services.dead_letters import DeadLetterClosedError, DeadLetterNotFoundError
 
 router = APIRouter(
-    prefix="/dead-letters", tags=["dead letters"], dependencies=[Depends(require_operator)]
+    prefix="/dead-letters",
+    tags=["dead letters"],
+    dependencies=[Depends(require_operator)],
+    responses=UNAUTHORIZED,
 )
 
 
@@ -33,7 +37,7 @@ async def list_dead_letters(
     return [DeadLetterOut.of(row) for row in rows]
 
 
-@router.get("/{dead_letter_id}", summary="One dead letter")
+@router.get("/{dead_letter_id}", summary="One dead letter", responses=not_found("dead letter"))
 async def get_dead_letter(dead_letter_id: UUID, runtime: RuntimeDep) -> DeadLetterOut:
     """One dead letter with its newest error."""
     try:
@@ -46,7 +50,10 @@ async def get_dead_letter(dead_letter_id: UUID, runtime: RuntimeDep) -> DeadLett
 @router.post(
     "/{dead_letter_id}/replay",
     summary="Run a dead letter through translation again (after a mapping fix)",
-    responses={409: {"description": "Already replayed, or the replay failed again"}},
+    responses={
+        **not_found("dead letter"),
+        **conflict("Already replayed, or the replay failed again (the dead letter stays open)"),
+    },
 )
 async def replay_dead_letter(dead_letter_id: UUID, runtime: RuntimeDep) -> ReplayOut:
     """Replay one dead letter; a failure keeps it open with the new error (409)."""

@@ -11,10 +11,14 @@ from starlette.concurrency import run_in_threadpool
 from gateway_api.http.deps import RuntimeDep, require_operator
 from gateway_api.http.fields import FilterText, IsoDatetime
 from gateway_api.http.models import DocumentDetailOut, DocumentOut
+from gateway_api.http.openapi import UNAUTHORIZED, not_found
 from gateway_api.http.problems import ProblemError
 
 router = APIRouter(
-    prefix="/documents", tags=["documents"], dependencies=[Depends(require_operator)]
+    prefix="/documents",
+    tags=["documents"],
+    dependencies=[Depends(require_operator)],
+    responses=UNAUTHORIZED,
 )
 
 
@@ -49,7 +53,11 @@ async def list_documents(
     return [DocumentOut.of(row) for row in rows]
 
 
-@router.get("/{document_id}", summary="One document's metadata and our answers to it")
+@router.get(
+    "/{document_id}",
+    summary="One document's metadata and our answers to it",
+    responses=not_found("document"),
+)
 async def get_document(document_id: UUID, runtime: RuntimeDep) -> DocumentDetailOut:
     """Metadata of one document and the answers we sent to it."""
     found = await run_in_threadpool(runtime.queries.document, document_id)
@@ -65,6 +73,10 @@ async def get_document(document_id: UUID, runtime: RuntimeDep) -> DocumentDetail
     "/{document_id}/raw",
     summary="The stored bytes of a document (shared secrets masked)",
     response_class=Response,
+    responses={
+        200: {"content": {"text/plain": {"schema": {"type": "string"}}}},
+        **not_found("document"),
+    },
 )
 async def get_document_raw(document_id: UUID, runtime: RuntimeDep) -> Response:
     """The bytes as stored, with the content type they came with."""

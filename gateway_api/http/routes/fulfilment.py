@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from gateway_api.domain.fulfilment import FulfilmentConflictError, FulfilmentInputError
 from gateway_api.http.deps import RuntimeDep, require_operator
-from gateway_api.http.fields import FilterText
+from gateway_api.http.fields import FilterText, SingleLine
 from gateway_api.http.fulfilment_models import (
     ConfirmIn,
     CreditIn,
@@ -28,12 +28,24 @@ from gateway_api.http.fulfilment_models import (
     OutboxOut,
     ShipIn,
 )
+from gateway_api.http.openapi import UNAUTHORIZED, conflict, not_found
 from gateway_api.http.problems import ProblemError
 from gateway_api.services.fulfilment import IssuedResult, OrderNotFoundError
 
-router = APIRouter(tags=["fulfilment"], dependencies=[Depends(require_operator)])
+router = APIRouter(
+    tags=["fulfilment"], dependencies=[Depends(require_operator)], responses=UNAUTHORIZED
+)
 
-BusinessIdPath = Annotated[str, Path(min_length=1, max_length=255)]
+ACTION_REFUSALS = {
+    **not_found("order"),
+    **conflict(
+        "The order's state forbids it (rejected, cancelled, more than ordered, nothing shipped, "
+        "a document number already used)"
+    ),
+}
+"""What every action on an order may answer besides 201 and 422."""
+
+BusinessIdPath = Annotated[SingleLine, Path(min_length=1, max_length=255)]
 
 
 async def _act(order_uuid: UUID, action: Callable[[], IssuedResult]) -> IssuedOut:
@@ -53,6 +65,7 @@ async def _act(order_uuid: UUID, action: Callable[[], IssuedResult]) -> IssuedOu
 @router.post(
     "/orders/{order_uuid}/confirmations",
     status_code=201,
+    responses=ACTION_REFUSALS,
     summary="Confirm an order: accept, reject, or detail per line",
 )
 async def confirm_order(order_uuid: UUID, body: ConfirmIn, runtime: RuntimeDep) -> IssuedOut:
@@ -62,7 +75,10 @@ async def confirm_order(order_uuid: UUID, body: ConfirmIn, runtime: RuntimeDep) 
 
 
 @router.post(
-    "/orders/{order_uuid}/shipments", status_code=201, summary="Record a shipment (ship notice)"
+    "/orders/{order_uuid}/shipments",
+    status_code=201,
+    responses=ACTION_REFUSALS,
+    summary="Record a shipment (ship notice)",
 )
 async def ship_order(order_uuid: UUID, body: ShipIn, runtime: RuntimeDep) -> IssuedOut:
     """Ship some or all remaining quantities; never more than ordered less rejected."""
@@ -73,6 +89,7 @@ async def ship_order(order_uuid: UUID, body: ShipIn, runtime: RuntimeDep) -> Iss
 @router.post(
     "/orders/{order_uuid}/shipments/{shipment_id}/cancel",
     status_code=201,
+    responses=ACTION_REFUSALS,
     summary="Withdraw a ship notice (sent as a delete)",
 )
 async def cancel_shipment(
@@ -83,14 +100,24 @@ async def cancel_shipment(
     return await _act(order_uuid, lambda: service.cancel_shipment(order_uuid, shipment_id))
 
 
-@router.post("/orders/{order_uuid}/invoices", status_code=201, summary="Invoice shipped lines")
+@router.post(
+    "/orders/{order_uuid}/invoices",
+    status_code=201,
+    responses=ACTION_REFUSALS,
+    summary="Invoice shipped lines",
+)
 async def invoice_order(order_uuid: UUID, body: InvoiceIn, runtime: RuntimeDep) -> IssuedOut:
     """Bills shipped, not yet invoiced quantities at the order's prices."""
     service = runtime.fulfilment
     return await _act(order_uuid, lambda: service.invoice(order_uuid, body.command()))
 
 
-@router.post("/orders/{order_uuid}/credit-memos", status_code=201, summary="Issue a credit memo")
+@router.post(
+    "/orders/{order_uuid}/credit-memos",
+    status_code=201,
+    responses=ACTION_REFUSALS,
+    summary="Issue a credit memo",
+)
 async def credit_order(order_uuid: UUID, body: CreditIn, runtime: RuntimeDep) -> IssuedOut:
     """A header-level credit, at most what is invoiced on the order."""
     service = runtime.fulfilment
@@ -100,6 +127,7 @@ async def credit_order(order_uuid: UUID, body: CreditIn, runtime: RuntimeDep) ->
 @router.post(
     "/orders/{order_uuid}/invoices/{invoice_id}/cancel",
     status_code=201,
+    responses=ACTION_REFUSALS,
     summary="Cancel an invoice (sent as a delete)",
 )
 async def cancel_invoice(
@@ -110,7 +138,11 @@ async def cancel_invoice(
     return await _act(order_uuid, lambda: service.cancel_invoice(order_uuid, invoice_id))
 
 
-@router.get("/orders/{order_uuid}/fulfilment", summary="Per-line progress and issued documents")
+@router.get(
+    "/orders/{order_uuid}/fulfilment",
+    summary="Per-line progress and issued documents",
+    responses=not_found("order"),
+)
 async def order_fulfilment(order_uuid: UUID, runtime: RuntimeDep) -> FulfilmentOut:
     """Ordered, rejected, shipped and invoiced per line, and each document's delivery state."""
     try:

@@ -9,19 +9,39 @@ without touching this file.
 from __future__ import annotations
 
 import functools
+import json
 import logging
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import anyio
 import anyio.to_thread
 from fastapi import APIRouter, Request, Response
 
-from connectors.core.inbound import InboundRequest, Ingress, Transport
+from connectors.core.contract import ConnectorContext
+from connectors.core.errors import AuthenticityError, ConnectorError, DocumentError
+from connectors.core.inbound import (
+    PROBLEM_JSON,
+    BodyTooLargeError,
+    Disposition,
+    InboundRefusal,
+    InboundReply,
+    InboundRequest,
+    Ingress,
+    StoreUnavailableError,
+    Transport,
+)
 from gateway_api.http.body import read_limited_body
+from gateway_api.http.observability import GatewayMetrics, printable
+from gateway_api.http.openapi import PROBLEM_REF
 from gateway_api.runtime import Runtime
+from gateway_api.services.ingest import IngestResult
 
 logger = logging.getLogger(__name__)
+
+SAMPLE_TIME = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+"""The time in the documented example answers."""
 
 
 def ingress_router(ingresses: Sequence[Ingress]) -> APIRouter:
@@ -49,17 +69,65 @@ def ingress_router(ingresses: Sequence[Ingress]) -> APIRouter:
     return router
 
 
+_SAMPLE_REFUSALS: tuple[ConnectorError, ...] = (
+    DocumentError("the body is not readable"),
+    AuthenticityError("unknown partner or invalid credentials"),
+    BodyTooLargeError(size=2_000_000, limit=1_000_000),
+    StoreUnavailableError("the store is unavailable; retry later"),
+)
+"""One refusal of each kind the pipeline produces; the ingress answers each, and its answer is
+the documented example of that status (cXML Response, problem+json...)."""
+
+_DOCUMENT_ID_HEADER = {
+    "X-B2Connect-Document-Id": {
+        "description": "The body's id in the document log (`GET /documents/{id}`)",
+        "schema": {"type": "string", "format": "uuid"},
+    }
+}
+
+
 def _responses(ingress: Ingress) -> dict[int | str, dict[str, Any]]:
-    answer = {"content": {ingress.media_type: {"schema": {"type": "string"}}}}
+    """Every status the ingress answers with, each with its own media type and example.
+
+    The refusal answers are the ingress's own (`reply_refusal`), so the document shows what a
+    partner really receives; statuses the ingress declares that no sample produces (cXML 406
+    and 409 come from the acknowledgement) carry the body media type of its answers, except a
+    2xx other than 200, which acknowledges without a body (X12 and EDIFACT 202).
+    """
+    samples = _refusal_samples(ingress)
     responses: dict[int | str, dict[str, Any]] = {
         200: {
             "description": "Stored (or held for review); the answer in the partner's protocol",
-            **answer,
+            "content": {ingress.media_type: {"schema": {"type": "string"}}},
+            "headers": _DOCUMENT_ID_HEADER,
         }
     }
     for status, meaning in sorted(ingress.refusal_statuses.items()):
-        responses[status] = {"description": meaning}
+        response: dict[str, Any] = {"description": meaning}
+        sample = samples.get(status)
+        if sample is not None and sample.content_type:
+            media_type = sample.content_type.split(";")[0].strip()
+            response["content"] = {media_type: _example(sample)}
+        elif not 200 <= status < 300:
+            response["content"] = {ingress.media_type: {"schema": {"type": "string"}}}
+        responses[status] = response
     return responses
+
+
+def _refusal_samples(ingress: Ingress) -> dict[int, InboundReply]:
+    context = ConnectorContext(clock=lambda: SAMPLE_TIME, hostname="gateway.example")
+    samples: dict[int, InboundReply] = {}
+    for error in _SAMPLE_REFUSALS:
+        reply = ingress.reply_refusal(InboundRefusal(error), context)
+        samples.setdefault(reply.status, reply)
+    return samples
+
+
+def _example(reply: InboundReply) -> dict[str, Any]:
+    text = reply.body.decode("utf-8", "replace")
+    if reply.content_type == PROBLEM_JSON:
+        return {"schema": {"$ref": PROBLEM_REF}, "example": json.loads(text)}
+    return {"schema": {"type": "string"}, "example": text}
 
 
 def _endpoint(ingress: Ingress) -> Any:
@@ -97,6 +165,7 @@ def _endpoint(ingress: Ingress) -> Any:
             logger.exception("unexpected failure on POST %s", request.url.path)
             reply = pipeline.internal_error(ingress)
             return Response(reply.body, status_code=reply.status, media_type=reply.content_type)
+        _note(ingress, partner_key, result, request.app.state.metrics)
         reply = result.reply
         headers = (
             {"X-B2Connect-Document-Id": str(result.document_id)} if result.document_id else None
@@ -108,3 +177,37 @@ def _endpoint(ingress: Ingress) -> Any:
     receive.__name__ = f"receive_{ingress.name.replace('-', '_')}"
     receive.__doc__ = ingress.summary
     return receive
+
+
+def _note(
+    ingress: Ingress, partner_key: str, result: IngestResult, metrics: GatewayMetrics
+) -> None:
+    """Count the body's documents and log every refusal (the partner sees it in its answer;
+    the operator sees it here and in `GET /documents?outcome=rejected`).
+
+    A refusal is a WARNING with the partner key as sent (escaped), the HTTP status and the
+    reason; never the body, which may carry a secret.
+    """
+    metrics.count_received(partner_key, result)
+    refusal = result.refusal
+    if refusal is not None:
+        logger.warning(
+            "refused %s body for partner %s: HTTP %d, %s (document %s)",
+            ingress.name,
+            printable(partner_key),
+            result.reply.status,
+            printable(str(refusal.error)),
+            result.received_id or result.document_id,
+            extra={"partner": partner_key, "status": result.reply.status},
+        )
+        return
+    for item in result.results:
+        if item.disposition is Disposition.REFUSED:
+            logger.warning(
+                "refused %s from partner %s: %s (document %s)",
+                printable(item.document.name),
+                partner_key,
+                printable(item.message or str(item.reason)),
+                result.received_id or result.document_id,
+                extra={"partner": partner_key, "status": result.reply.status},
+            )

@@ -11,9 +11,15 @@ from starlette.concurrency import run_in_threadpool
 from gateway_api.http.deps import RuntimeDep, require_operator
 from gateway_api.http.fields import FilterText
 from gateway_api.http.models import OrderOut, OrderSummaryOut
+from gateway_api.http.openapi import UNAUTHORIZED, not_found
 from gateway_api.http.problems import ProblemError
 
-router = APIRouter(prefix="/orders", tags=["orders"], dependencies=[Depends(require_operator)])
+router = APIRouter(
+    prefix="/orders",
+    tags=["orders"],
+    dependencies=[Depends(require_operator)],
+    responses=UNAUTHORIZED,
+)
 
 
 @router.get("", summary="List orders, most recently changed first")
@@ -37,7 +43,11 @@ async def list_orders(
     return [OrderSummaryOut.of(row) for row in rows]
 
 
-@router.get("/{order_uuid}", summary="One order with its canonical document and history")
+@router.get(
+    "/{order_uuid}",
+    summary="One order with its canonical document and history",
+    responses=not_found("order"),
+)
 async def get_order(order_uuid: UUID, runtime: RuntimeDep) -> OrderOut:
     """The current canonical order, its status, mapping provenance and every version."""
     detail = await run_in_threadpool(runtime.queries.order, order_uuid)

@@ -7,8 +7,14 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from gateway_api.http.deps import RuntimeDep, require_operator
+from gateway_api.http.openapi import UNAUTHORIZED
 
-router = APIRouter(prefix="/partners", tags=["partners"], dependencies=[Depends(require_operator)])
+router = APIRouter(
+    prefix="/partners",
+    tags=["partners"],
+    dependencies=[Depends(require_operator)],
+    responses=UNAUTHORIZED,
+)
 
 
 class PartnerStatusOut(BaseModel):
