@@ -23,6 +23,21 @@ class OrderDetail:
     updated_at: datetime
 
 
+OPEN_DEAD_LETTERS_CAP = 10_000
+"""Open dead letters are counted up to here (the count reads their rows; past this many, the
+number matters less than that someone looks)."""
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """What waits for the hub or for a person: the health and metrics numbers."""
+
+    outbox: dict[str, int]
+    """Outbox rows per status (`pending` is the delivery backlog, `dead` gave up)."""
+    open_dead_letters: int
+    """Dead letters waiting for a fix and a replay (at most `OPEN_DEAD_LETTERS_CAP`)."""
+
+
 class QueryService:
     """Read-only queries; each runs in its own short transaction."""
 
@@ -110,3 +125,10 @@ class QueryService:
             return uow.outbox.query(
                 status=status, partner_key=partner_key, order_uuid=order_uuid, limit=limit
             )
+
+    def backlog(self) -> Backlog:
+        """Outbox rows per status and open dead letters, in one short transaction."""
+        with self._uow() as uow:
+            outbox = uow.outbox.counts()
+            open_letters = uow.dead_letters.query(status="open", limit=OPEN_DEAD_LETTERS_CAP)
+        return Backlog(outbox=outbox, open_dead_letters=len(open_letters))

@@ -70,6 +70,9 @@ def test_health_does_not_list_partner_keys(client: TestClient) -> None:
         "database": "ok",
         "partners": demo_partners,
         "partners_disabled": 0,
+        "outbox_pending": 0,
+        "outbox_dead": 0,
+        "dead_letters_open": 0,
     }
 
 
