@@ -3,6 +3,7 @@ traceback, and never with a secret in it."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -112,3 +113,21 @@ def test_demo_in_production_says_how_to_run_it(
     monkeypatch.setenv("B2CONNECT_ADMIN_TOKEN", TOKEN)
     message = _refused(["demo", "--out", str(tmp_path / "demo")], TOKEN)
     assert "B2CONNECT_ENVIRONMENT=development" in message
+
+
+def test_no_secret_reaches_the_log(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    monkeypatch.setenv("B2CONNECT_ADMIN_TOKEN", TOKEN)
+    monkeypatch.setenv(
+        "B2CONNECT_DATABASE_URL", "postgresql+psycopg://b2c:pw-secret-9@127.0.0.1:1/b2c"
+    )
+    _refused(["partners", "list"], TOKEN, "pw-secret-9")
+    monkeypatch.setenv("B2CONNECT_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    get_settings.cache_clear()
+    _refused(["dead-letters", "list"], TOKEN)
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    assert runner.invoke(app, ["partners", "check"]).exit_code == 0
+    assert TOKEN not in caplog.text
+    assert "pw-secret-9" not in caplog.text
