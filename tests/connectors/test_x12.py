@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any, ClassVar
 
 import pytest
 
 from connectors.core import AuthenticityError, ConnectorContext
+from connectors.core.inbound import InboundBatch, InboundRequest, Transport
 from connectors.formats.x12 import (
     ControlNumbers,
     GroupEnd,
@@ -85,3 +87,31 @@ def test_no_acknowledgement_when_the_partner_takes_none() -> None:
         )
         is None
     )
+
+
+@pytest.mark.parametrize(
+    ("ta1", "requested", "rejected", "wanted"),
+    [
+        ("requested", False, False, False),
+        ("requested", True, False, True),
+        ("requested", False, True, True),  # a rejected envelope is always answered
+        ("never", False, True, False),
+        ("always", False, False, True),
+    ],
+)
+def test_when_an_interchange_gets_a_ta1(
+    ta1: str, requested: bool, rejected: bool, wanted: bool
+) -> None:
+    connector = _connector(ta1=ta1)
+    events = list(connector.events(interchange([order_segments(1)], ack="1" if requested else "0")))
+    (end,) = [e for e in events if isinstance(e, InterchangeEnd)]
+    assert connector.wants_ta1(end.header, rejected=rejected) is wanted
+
+
+def test_a_test_interchange_is_a_test_unit_only_in_a_live_partnership() -> None:
+    body = interchange([order_segments(1)], usage="T", sender="BUYER", receiver="SELLER")
+    for usage, test in (("P", True), ("T", False)):
+        opened = _connector(usage=usage).open(InboundRequest(body, Transport.FILE_DROP), tz=UTC)
+        assert isinstance(opened, InboundBatch)
+        (unit,) = opened.units
+        assert (unit.test, unit.idempotency_scope) == (test, "x12-interchange")
