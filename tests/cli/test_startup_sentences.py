@@ -131,3 +131,11 @@ def test_no_secret_reaches_the_log(
     assert runner.invoke(app, ["partners", "check"]).exit_code == 0
     assert TOKEN not in caplog.text
     assert "pw-secret-9" not in caplog.text
+
+
+def test_demo_with_demo_partners_turned_off_says_so(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("B2CONNECT_DEMO_PARTNERS", "false")
+    message = _refused(["demo", "--out", str(tmp_path / "demo")])
+    assert "B2CONNECT_DEMO_PARTNERS=false" in message
