@@ -565,12 +565,13 @@ def _cxml_drop_element(draw: Draw, text: str) -> tuple[str, str]:
 CXML_TEXT_OPERATIONS = (_cxml_damage_secret, _cxml_attribute, _cxml_text, _cxml_drop_element)
 
 
-@st.composite
-def cxml_reencoded(draw: Draw, mutant: Mutant) -> Mutant:
-    """`mutant` re-encoded, with a truthful, lying or missing declaration and BOM."""
-    text = mutant.body.decode("utf-8")
-    encoding = draw(st.sampled_from(ENCODINGS))
-    declaration = draw(st.sampled_from(("truthful", "utf-8", "none", "no-encoding", "unknown")))
+DECLARATIONS = ("truthful", "utf-8", "none", "no-encoding", "unknown")
+
+
+def reencode(body: bytes, encoding: str, declaration: str = "truthful", bom: bool = False) -> bytes:
+    """UTF-8 cXML in `encoding` whose XML declaration tells the truth, claims UTF-8, is missing,
+    names no encoding or an unknown one; a BOM first when `bom` (and the encoding has one)."""
+    text = body.decode("utf-8")
     named = {"truthful": encoding.upper(), "utf-8": "UTF-8", "unknown": "X-FUZZ"}
     if declaration in named:
         replacement = f'<?xml version="1.0" encoding="{named[declaration]}"?>'
@@ -582,12 +583,24 @@ def cxml_reencoded(draw: Draw, mutant: Mutant) -> Mutant:
         text = DECLARATION.sub(replacement, text, count=1)
     else:
         text = replacement + text
-    body = text.encode(encoding, errors="xmlcharrefreplace")
-    bom = BOMS.get(encoding)
-    with_bom = bom is not None and draw(st.booleans())
-    if with_bom and bom is not None:
-        body = bom + body
-    step = f"re-encoded as {encoding} (declaration: {declaration}, BOM: {with_bom})"
+    encoded = text.encode(encoding, errors="xmlcharrefreplace")
+    mark = BOMS.get(encoding)
+    return mark + encoded if bom and mark is not None else encoded
+
+
+def damage_secret_tag(body: bytes, old: str, new: str) -> bytes:
+    """UTF-8 cXML with the first `old` (a SharedSecret tag) written as `new`."""
+    return body.decode("utf-8").replace(old, new, 1).encode("utf-8")
+
+
+@st.composite
+def cxml_reencoded(draw: Draw, mutant: Mutant) -> Mutant:
+    """`mutant` re-encoded, with a truthful, lying or missing declaration and BOM."""
+    encoding = draw(st.sampled_from(ENCODINGS))
+    declaration = draw(st.sampled_from(DECLARATIONS))
+    bom = encoding in BOMS and draw(st.booleans())
+    body = reencode(mutant.body, encoding, declaration, bom)
+    step = f"re-encoded as {encoding} (declaration: {declaration}, BOM: {bom})"
     return mutant.then(body, step, encoding=encoding)
 
 

@@ -20,7 +20,7 @@ from lxml import etree
 from sqlalchemy import Engine, select
 
 from gateway_api.services.document_log import AUDIT_BODY_LIMIT
-from gateway_api.store.tables import documents, metadata
+from gateway_api.store.tables import documents, metadata, orders
 
 REPORT_VAR = "B2CONNECT_FUZZ_REPORT"
 """When set to a file, violations are appended there as JSON lines instead of failing the
@@ -271,6 +271,24 @@ def x12_answer(
     if status == 400 and readable_isa(sent):
         problems.append("HTTP 400 problem+json for a body whose ISA is readable (no TA1 or 997)")
     return problems
+
+
+def x12_ack_agrees_with_store(engine: Engine, answer: bytes) -> list[str]:
+    """When every group of the answer's 997/999s is rejected (AK9 R), no order was stored:
+    what the acknowledgement says and what is stored must agree."""
+    parsed = x12_interchange(answer)
+    if parsed is None:
+        return []
+    separator = answer[3:4].decode("latin-1")
+    codes = [s.split(separator)[1:2] for s in parsed.segments if s.startswith(f"AK9{separator}")]
+    if not codes or any(code != ["R"] for code in codes):
+        return []
+    with engine.connect() as connection:
+        stored = list(connection.execute(select(orders.c.order_id)))
+    if stored:
+        names = ", ".join(str(row.order_id) for row in stored)
+        return [f"the 997 rejects every group (AK9 R) but orders were stored: {names}"]
+    return []
 
 
 def verdict(problems: Sequence[str], *, test: str, steps: Sequence[str], body: bytes) -> None:

@@ -7,12 +7,13 @@ tag, change values and elements, and break bytes. Each example runs against an e
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from hypothesis import given
 
 from gateway_api.runtime import Runtime
 from tests.fuzz.conftest import CXML_SECRETS, OPERATOR, cxml_seeds, fuzz_settings
-from tests.fuzz.mutations import Mutant, cxml_mutants
+from tests.fuzz.mutations import Mutant, cxml_mutants, damage_secret_tag, reencode
 from tests.fuzz.properties import (
     cxml_answer,
     raw_bytes_stored,
@@ -58,6 +59,52 @@ def test_every_seed_is_accepted_as_is(client: TestClient, runtime: Runtime) -> N
         check_cxml(client, runtime, Mutant(seed, seed.body), "seed")
         (stored,) = client.get("/orders", headers=OPERATOR).json()
         assert stored["partner"] == seed.partner, seed.name
+
+
+def _case(encoding: str, body: bytes, step: str) -> Mutant:
+    seed = next(s for s in SEEDS if s.name == "coupa-demo/built")
+    return Mutant(seed, body, (step,), encoding)
+
+
+_BUILT = next(s for s in SEEDS if s.name == "coupa-demo/built").body
+HARD_CASES = {
+    # Found by fuzzing; each must keep passing once fixed (issue 9, item 10 and beyond).
+    "utf-16-le with BOM": _case(
+        "utf-16-le", reencode(_BUILT, "utf-16-le", bom=True), "re-encoded as utf-16-le with BOM"
+    ),
+    "utf-16 without declaration": _case(
+        "utf-16", reencode(_BUILT, "utf-16", "none"), "re-encoded as utf-16, no declaration"
+    ),
+    "utf-32-be claiming utf-8": _case(
+        "utf-32-be", reencode(_BUILT, "utf-32-be", "utf-8"), "re-encoded as utf-32-be"
+    ),
+    "ebcdic cp500": _case("cp500", reencode(_BUILT, "cp500"), "re-encoded as cp500"),
+    "lower-case tag": _case(
+        "utf-8",
+        damage_secret_tag(_BUILT, "<SharedSecret>", "<sharedsecret>"),
+        "<SharedSecret> written <sharedsecret>",
+    ),
+    "tag with a space": _case(
+        "utf-8",
+        damage_secret_tag(_BUILT, "<SharedSecret>", "<Shared Secret>"),
+        "<SharedSecret> written <Shared Secret>",
+    ),
+    "unclosed CDATA": _case(
+        "utf-8",
+        damage_secret_tag(_BUILT, "<SharedSecret>", "<SharedSecret><![CDATA["),
+        "CDATA opened in <SharedSecret> (the parser's error quotes the secret)",
+    ),
+    "closing tag misspelt": _case(
+        "utf-8",
+        damage_secret_tag(_BUILT, "</SharedSecret>", "</SharedSecre>"),
+        "</SharedSecret> written </SharedSecre>",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HARD_CASES))
+def test_hard_cases_found_by_fuzzing(client: TestClient, runtime: Runtime, name: str) -> None:
+    check_cxml(client, runtime, HARD_CASES[name], name)
 
 
 @fuzz_settings(60)

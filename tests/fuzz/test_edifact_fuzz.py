@@ -9,6 +9,7 @@ the seeds do not carry), and the bearer token is never stored.
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from hypothesis import given
 
@@ -72,6 +73,28 @@ def test_every_seed_is_acknowledged_and_stored(client: TestClient, runtime: Runt
     for seed in SEEDS:
         check_edifact(client, runtime, Mutant(seed, seed.body), "seed")
         assert client.get("/orders", headers=OPERATOR).json(), seed.name
+
+
+def _case(step: str, line: int, at: int, inserted: bytes) -> Mutant:
+    seed = SEEDS[1]
+    lines = seed.body.split(b"\n")
+    lines[line] = lines[line][:at] + inserted + lines[line][at:]
+    return Mutant(seed, b"\n".join(lines), (step,))
+
+
+HARD_CASES = {
+    # Found by fuzzing: the CONTRL echoes the syntax identifier it cannot write (HTTP 500,
+    # nothing stored).
+    "non-UTF-8 in the UNB syntax identifier": _case(
+        "UNB+U\\xed\\xa0\\x80NOC", 1, 5, b"\xed\xa0\x80"
+    ),
+    "Latin-1 byte in the UNB syntax identifier": _case("UNB+U\\xe9NOC", 1, 5, b"\xe9"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HARD_CASES))
+def test_hard_cases_found_by_fuzzing(client: TestClient, runtime: Runtime, name: str) -> None:
+    check_edifact(client, runtime, HARD_CASES[name], name)
 
 
 @fuzz_settings(30)

@@ -5,24 +5,29 @@ The mutations change delimiters (element, component, segment, one segment with i
 separator), the ISA's fixed width and values, put non-UTF-8 bytes into elements the 997 echoes,
 drop and copy segments, break counts and control numbers, build mailbags, and break bytes.
 
-The retailer takes 997s, so anything whose ISA can be read is answered in X12 (a 997/999 or a
+What the 997 says and what is stored agree (a group rejected in AK9 stores no order). The
+retailer takes 997s, so anything whose ISA can be read is answered in X12 (a 997/999 or a
 TA1); problem+json is for a body without one readable interchange. The bearer token is a
 header: it must never reach the store or the answer.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import pytest
 from fastapi.testclient import TestClient
 from hypothesis import given
 
 from gateway_api.runtime import Runtime
 from tests.fuzz.conftest import OPERATOR, fuzz_settings, x12_seeds
-from tests.fuzz.mutations import Mutant, x12_mutants
+from tests.fuzz.mutations import Mutant, X12Parts, x12_mutants
 from tests.fuzz.properties import (
     raw_bytes_stored,
     reset_store,
     secrets_readable,
     verdict,
+    x12_ack_agrees_with_store,
     x12_answer,
 )
 from tests.support.x12_documents import EDI_DEMO_TOKEN
@@ -46,6 +51,7 @@ def check_x12(client: TestClient, runtime: Runtime, mutant: Mutant, test: str) -
     problems = [
         *x12_answer(response.status_code, content_type, answer, sent=mutant.body),
         *raw_bytes_stored(runtime.engine, mutant.body),
+        *x12_ack_agrees_with_store(runtime.engine, answer),
         *secrets_readable(runtime.engine, [EDI_DEMO_TOKEN], answer=answer),
     ]
     verdict(problems, test=test, steps=[mutant.seed.name, *mutant.steps], body=mutant.body)
@@ -56,6 +62,51 @@ def test_every_seed_is_acknowledged_and_stored(client: TestClient, runtime: Runt
     for seed in SEEDS:
         check_x12(client, runtime, Mutant(seed, seed.body), "seed")
         assert client.get("/orders", headers=OPERATOR).json(), seed.name
+
+
+def _case(step: str, change: Callable[[X12Parts], None]) -> Mutant:
+    seed = SEEDS[0]
+    parts = X12Parts.parse(seed.body)
+    change(parts)
+    return Mutant(seed, parts.render(), (step,))
+
+
+def _set(tag: bytes, element: int, value: bytes) -> Callable[[X12Parts], None]:
+    def change(parts: X12Parts) -> None:
+        parts.segments[parts.find(tag)[0]][element] = value
+
+    return change
+
+
+def _own_separator(tag: bytes, separator: bytes) -> Callable[[X12Parts], None]:
+    def change(parts: X12Parts) -> None:
+        parts.own_separator[parts.find(tag)[0]] = separator
+
+    return change
+
+
+def _component(value: bytes) -> Callable[[X12Parts], None]:
+    def change(parts: X12Parts) -> None:
+        parts.component = value
+
+    return change
+
+
+HARD_CASES = {
+    # Found by fuzzing; each must keep passing once fixed (issue 9, items 1 and 2 and beyond).
+    "non-UTF-8 ST02": _case("ST02 = 0\\xff01", _set(b"ST", 2, b"0\xff01")),
+    "non-UTF-8 GS06": _case("GS06 = 1\\xe9", _set(b"GS", 6, b"1\xe9")),
+    "non-UTF-8 BEG03": _case("BEG03 = RT-\\xc3\\x28", _set(b"BEG", 3, b"RT-\xc3\x28")),
+    "GS with its own separator": _case("GS written with |", _own_separator(b"GS", b"|")),
+    "ST with its own separator": _case("ST written with |", _own_separator(b"ST", b"|")),
+    "non-ASCII component separator": _case("ISA16 = \\xe9", _component(b"\xe9")),
+    "GE02 not GS06": _case("GE02 = 2", _set(b"GE", 2, b"2")),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HARD_CASES))
+def test_hard_cases_found_by_fuzzing(client: TestClient, runtime: Runtime, name: str) -> None:
+    check_x12(client, runtime, HARD_CASES[name], name)
 
 
 @fuzz_settings(60)
