@@ -125,10 +125,12 @@ class X12Ingress:
     summary = "Receive X12 interchanges (850 purchase orders) from a trading partner"
     description = (
         "Authenticate (bearer token), store, translate and apply every interchange of the body "
-        "(a mailbag is fine); the answer is the 997 (or 999, and a TA1 when asked) of each "
-        "interchange, in the partner's delimiters, or 202 with no body when the partner takes "
-        "no acknowledgements. A set that cannot be read is rejected in its 997; the good sets "
-        "of the same interchange are stored."
+        "(a mailbag is fine); the answer is the 997 (or 999, and a TA1 when asked or when the "
+        "interchange is rejected) of each interchange, in the partner's delimiters, or 202 with "
+        "no body when the partner takes no acknowledgements. A set that cannot be read is "
+        "rejected in its 997 and the good sets of the same interchange are stored; nothing the "
+        "997 or TA1 rejects is stored, and test interchanges (ISA15=T) are answered, never "
+        "applied."
     )
     refusal_statuses: Mapping[int, str] = {
         202: "Accepted; the partner takes no acknowledgements",
