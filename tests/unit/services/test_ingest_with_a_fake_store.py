@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from connectors.core import ConnectorContext
-from connectors.core.inbound import Disposition, InboundRequest, Reason
+from connectors.core.inbound import Disposition, InboundBatch, InboundRequest, Reason
 from connectors.cxml_platform import CXML_INGRESS
 from connectors.x12_partner import X12_INGRESS
 from gateway_api.services.ingest import IngestPipeline, IngestResult
@@ -309,6 +309,7 @@ def test_a_document_the_connector_cannot_take_into_the_model_is_held_not_refused
 
     def open_with_a_problem(self: CxmlPlatformConnector, request: InboundRequest, **kw: object):  # type: ignore[no-untyped-def]
         batch = opened_by(self, request, **kw)  # type: ignore[arg-type]
+        assert isinstance(batch, InboundBatch)
         (unit,) = batch.units
         (document,) = unit.documents
         problem = DocumentProblem(Reason.MAPPING, "line 1: UnitPrice has no amount")
