@@ -95,6 +95,9 @@ BoundedQuantity = Annotated[
 FILTER_MAX_LENGTH = 255
 """Longer than any key or id the hub stores."""
 
+MAX_OFFSET = 1_000_000_000
+"""Deepest page offset: far past any table, and within every database's integer range."""
+
 FilterText = Annotated[SingleLine, Field(max_length=FILTER_MAX_LENGTH)]
 """A query filter (partner key, order number, payloadID): one line, as long as a stored key."""
 
@@ -102,6 +105,7 @@ __all__ = [
     "FILTER_MAX_LENGTH",
     "MAX_DECIMAL_PLACES",
     "MAX_INTEGER_DIGITS",
+    "MAX_OFFSET",
     "MULTI_LINE_PATTERN",
     "SINGLE_LINE_PATTERN",
     "BoundedQuantity",

@@ -119,6 +119,11 @@ def with_problem_details(document: dict[str, Any]) -> dict[str, Any]:
     for operations in document.get("paths", {}).values():
         for operation in operations.values():
             responses = operation.get("responses", {})
+            content = operation.get("requestBody", {}).get("content", {})
+            if "application/json" in content:
+                responses.setdefault(
+                    "400", problem("The body is not JSON (or not UTF-8): send a JSON object")
+                )
             if "422" in responses:
                 responses["422"] = problem(
                     "The request is not valid: `detail` names each field at fault and why, "

@@ -141,3 +141,9 @@ def test_dates_in_filters_are_iso_8601_never_epoch_seconds(client: TestClient) -
     assert response.status_code == 422
     assert "query parameter `before`" in response.json()["detail"]
     assert client.get("/documents", params={"before": "2026-01-01T00:00:00Z"}).status_code == 200
+
+
+def test_an_offset_beyond_any_database_integer_is_a_422(client: TestClient) -> None:
+    response = client.get("/orders", params={"offset": str(10**22)})
+    assert response.status_code == 422
+    assert "query parameter `offset`" in response.json()["detail"]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from starlette.concurrency import run_in_threadpool
 
 from gateway_api.http.deps import RuntimeDep, require_operator
-from gateway_api.http.fields import FilterText
+from gateway_api.http.fields import MAX_OFFSET, FilterText
 from gateway_api.http.models import OrderOut, OrderSummaryOut
 from gateway_api.http.openapi import UNAUTHORIZED, not_found
 from gateway_api.http.problems import ProblemError
@@ -29,7 +29,7 @@ async def list_orders(
     status: Annotated[str | None, Query(pattern="^(open|cancelled)$")] = None,
     order_id: FilterText | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> list[OrderSummaryOut]:
     """Orders filtered by partner, status or the buyer's order number."""
     rows = await run_in_threadpool(
