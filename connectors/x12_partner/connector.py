@@ -292,7 +292,7 @@ class X12PartnerConnector:
             AcknowledgedDocument(
                 ack_key=ack_key(group.control_number, result.control_number),
                 status=_ACK_STATES.get(result.status, AckStatus.REJECTED),
-                description=(
+                description=readable(
                     f"{result.set_id} GS06 {group.control_number} ST02 {result.control_number}"
                     + (f" ({', '.join(result.codes)})" if result.codes else "")
                 ),

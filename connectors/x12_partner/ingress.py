@@ -105,7 +105,7 @@ def set_problem(
 ) -> InboundDocument:
     """A set that cannot be read; `error` (with its position and codes) goes into the 997 -
     unless the set is an acknowledgement, which no 997 answers (then a person gets it)."""
-    text = message or str(error)
+    text = readable(message or str(error))  # error positions quote element values as sent
     answered = transaction_set.group.functional_id != "FA"
     problem = DocumentProblem(reason, text, error, answered=answered)
     return set_document(transaction_set, problem=problem)

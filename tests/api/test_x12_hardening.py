@@ -170,3 +170,17 @@ def test_po1_without_quantity_or_with_zero_rejects_only_that_set(client: TestCli
     assert segments[12:16] == ["AK2*850*0003", "AK3*PO1*8**8", "AK4*2**6*0.0001", "AK5*R*5"]
     assert "AK9*P*4*4*1~" in response.text
     assert orders(client) == {"RT-33"}
+
+
+def test_a_lone_set_with_a_non_utf8_st02_is_logged_with_a_readable_reason(
+    client: TestClient,
+) -> None:
+    body = retailer_interchange(order_850("RT-34", [("AC-1001", 1, "1")], control="0X01"))
+    body = body.replace(b"0X01", b"0\xff01", 1)  # ST02 only: SE02 no longer matches
+    response = post(client, body)
+    assert response.status_code == 200, response.text
+    assert b"AK2*850*0\xff01~" in response.content
+    (logged,) = inbound(client)
+    assert logged["outcome"] == "rejected"
+    assert "0\\xff01" in logged["detail"]
+    assert raw(client, logged["id"]) == body
