@@ -181,8 +181,19 @@ class EdifactPartnerConnector:
             )
         )
         return InboundUnit(
-            IDEMPOTENCY_SCOPE, idempotency_key, header.control_reference, documents, state=end
+            IDEMPOTENCY_SCOPE,
+            idempotency_key,
+            header.control_reference,
+            documents,
+            state=end,
+            test=self._is_test(header),
         )
+
+    def _is_test(self, header: InterchangeHeader) -> bool:
+        """Test data sent into a live partnership (UNB 0035 = 1 while the profile is not in
+        test): answered like any interchange (its CONTRL included), never applied. A
+        partnership in test (`test: true`) takes everything as its own traffic."""
+        return header.test and not self.config.test
 
     def _document(self, message: Message, end: InterchangeEnd, tz: tzinfo) -> InboundDocument:
         if end.rejected:

@@ -84,6 +84,43 @@ def test_two_good_messages_are_stored_and_the_bad_one_is_rejected_in_the_contrl(
     assert client.get("/dead-letters").json() == []  # the CONTRL told the sender
 
 
+def test_a_fraction_of_a_countable_unit_is_rejected_naming_qty_6060(client: TestClient) -> None:
+    fraction = orders_message("EO-FR", [("ED-1001", "0.0001", "1.00")], reference="2")
+    weighed = orders_message("EO-KG", [("ED-1001", "2.5", "1.00")], reference="3")
+    weighed[8] = "QTY+21:2.5:KGM"  # a unit of measure proper takes fractions
+    body = retailer_interchange(
+        orders_message("EO-WH", [("ED-1001", "2", "1.00")]), fraction, weighed, control="5003"
+    )
+    report = contrl_of(post(client, body).content)
+    [rejected] = report.all_messages()
+    assert (rejected.reference, rejected.action.value) == ("2", "4")
+    [segment] = rejected.segments
+    assert segment.position == 9  # the QTY
+    [element] = segment.elements
+    assert (element.code, element.element.position, element.element.component) == ("12", 2, 2)
+    assert order_ids(client) == ["EO-KG", "EO-WH"]
+
+
+def test_a_test_interchange_is_acknowledged_but_never_becomes_an_order(
+    client: TestClient,
+) -> None:
+    message = orders_message("EO-T1", [("ED-1001", "1", "1.00")])
+    body = retailer_interchange(message, control="5004").replace(b"++++1'", b"++++1++1'")
+    response = post(client, body)
+    assert response.status_code == 200, response.text
+    assert b"++1'" in response.content.split(b"'")[1] + b"'"  # our CONTRL is test data too
+    assert contrl_of(response.content).action.value == "7"
+    assert order_ids(client) == []
+    assert client.get("/dead-letters").json() == []
+    params = {"partner": "edifact-demo", "direction": "inbound"}
+    [logged] = client.get("/documents", params=params).json()
+    assert logged["outcome"] == "test"
+    assert client.get(f"/documents/{logged['id']}/raw").content == body
+    # The same reference in production is not a duplicate of the test.
+    post(client, retailer_interchange(message, control="5004"))
+    assert order_ids(client) == ["EO-T1"]
+
+
 def test_a_message_whose_unt_count_is_wrong_is_refused_citing_unt(client: TestClient) -> None:
     wrong = orders_message("EO-UNT", [("ED-1001", "1", "1.00")], reference="2")
     wrong[-1] = "UNT+99+2"

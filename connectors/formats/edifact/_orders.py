@@ -415,8 +415,17 @@ class _OrderReader:
             quantity = self.number(segment, 1, 2, "6060 (quantity)")
             if quantity is None:
                 raise self.fail("QTY 6060 (quantity) is required", 1, 2, code=_CODES.MISSING)
+            unit = segment.get(1, 3).strip() or self.rules.default_unit
+            if unit in self.rules.whole_units and quantity != quantity.to_integral_value():
+                raise self.fail(
+                    f"QTY 6060 (quantity) {segment.get(1, 2)!r}: {unit} is counted in whole items",
+                    1,
+                    2,
+                    code=_CODES.INVALID_VALUE,
+                    bad_value=segment.get(1, 2),
+                )
             line.quantity = (quantity, self.index)
-            line.unit = segment.get(1, 3).strip() or self.rules.default_unit
+            line.unit = unit
             return
         self.extension(line.extensions, f"QTY.{qualifier}", segment.get(1, 2).strip())
 

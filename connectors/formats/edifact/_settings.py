@@ -74,6 +74,28 @@ _MESSAGE_FUNCTIONS = {
     "1": OrderChange.DELETE,
     "3": OrderChange.DELETE,
 }
+WHOLE_UNITS = frozenset(
+    {
+        "EA",  # each
+        "PCE",  # piece
+        "C62",  # one
+        "H87",  # piece (Rec 20)
+        "NAR",  # number of articles
+        "NMP",  # number of packs
+        "CT",  # carton
+        "CS",  # case
+        "BX",  # box
+        "PK",  # pack
+        "PA",  # packet
+        "PL",  # pallet
+        "PR",  # pair
+        "DZN",  # dozen
+        "SET",  # set
+        "KT",  # kit
+    }
+)
+"""QTY 6411 units counted in whole trade items (EANCOM: the ordered item itself by default)."""
+
 _PARTY_SCHEMES = {"9": "GLN", "16": "DUNS", "91": "SupplierAssigned", "92": "BuyerAssigned"}
 _INTERCHANGE_SCHEMES = {"14": "GLN", "1": "DUNS", "9": "GLN"}
 
@@ -85,6 +107,10 @@ class EdifactInboundRules(_Rules):
     """Currency of an order without CUX (the trading partner agreement's currency)."""
     default_unit: Code = "EA"
     """Unit of a QTY without 6411 (EANCOM: the ordered trade item itself)."""
+    whole_units: frozenset[Code] = WHOLE_UNITS
+    """QTY 6411 units counted in whole items: a 6060 with a fraction of one (`0.0001` EA) is
+    refused, naming QTY 6060 (CONTRL code 12). Units of measure proper (KGM, MTR, LTR...) take
+    fractions."""
     document_codes: Annotated[dict[str, str], _over(_DOCUMENT_CODES)] = Field(
         default_factory=lambda: dict(_DOCUMENT_CODES)
     )

@@ -126,7 +126,7 @@ def test_desadv_reads_back_and_parses(settings: EdifactPartnerSettings) -> None:
     tags = [segment.tag for segment in message.segments]
     assert tags.count("CPS") == 2
     gin = next(s for s in message.segments if s.tag == "GIN")
-    assert gin.elements == (("BJ",), ("354123450000000017",))
+    assert gin.elements == (("BJ",), ("354123450000000014",))
     tdt = next(s for s in message.segments if s.tag == "TDT")
     assert tdt.element(5) == ("DHLX", "", "182")
     com = next(s for s in message.segments if s.tag == "COM")
