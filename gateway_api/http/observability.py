@@ -28,8 +28,8 @@ UNMATCHED = "unmatched"
 """The route label of a request no API route took (404s, the docs' static files): raw paths
 would make the labels unbounded."""
 UNAUTHENTICATED = "unauthenticated"
-"""The partner label of a body refused before its sender was authenticated: a partner key an
-attacker chose must not become a label (nor tell which keys exist)."""
+"""The partner and kind labels of a body refused before its sender was authenticated: a partner
+key or an element name an attacker chose must not become a label (nor tell which keys exist)."""
 
 
 class GatewayMetrics:
@@ -71,8 +71,11 @@ class GatewayMetrics:
         """Count what became of one inbound body (a whole-body refusal counts as one)."""
         refusal = result.refusal
         if refusal is not None:
-            partner = partner_key if refusal.authenticated else UNAUTHENTICATED
-            self.documents.labels(partner, refusal.kind, Disposition.REFUSED.value).inc()
+            if refusal.authenticated:
+                labels = (partner_key, refusal.kind)
+            else:  # the sender chose both the key and the document's root element
+                labels = (UNAUTHENTICATED, UNAUTHENTICATED)
+            self.documents.labels(*labels, Disposition.REFUSED.value).inc()
             return
         for item in result.results:
             self.documents.labels(partner_key, item.document.kind, item.disposition.value).inc()

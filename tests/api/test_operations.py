@@ -78,7 +78,12 @@ def test_metrics_count_requests_and_documents_by_outcome(client: TestClient) -> 
     assert samples[(received, held_labels)] == 1
     # A partner key nobody authenticated never becomes a label.
     assert not [key for key in samples if ("partner", "guessed-key") in key[1]]
-    assert any(("partner", "unauthenticated") in key[1] for key in samples if key[0] == received)
+    anonymous = (
+        ("kind", "unauthenticated"),
+        ("outcome", "refused"),
+        ("partner", "unauthenticated"),
+    )
+    assert samples[(received, anonymous)] == 1
     requests = "b2connect_http_requests_total"
     route = (("method", "POST"), ("route", "/cxml/{partner_key}"), ("status", "200"))
     assert samples[(requests, route)] == 3
