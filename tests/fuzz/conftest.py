@@ -4,8 +4,8 @@ The app, runtime and databases are the suite's own (tests/conftest.py): each fuz
 SQLite and, marked `postgres`, on PostgreSQL. Settings are applied per test with `FUZZ` rather
 than loaded as a global profile, so that the rest of the suite's hypothesis tests keep theirs.
 
-- default: a few dozen examples per test, derandomized and without an example database, so CI
-  runs the same inputs every time (the whole directory in about a minute on two cores);
+- default: 80-200 examples per test, derandomized and without an example database, so CI runs
+  the same inputs every time (the whole directory, both backends, in about a minute on two cores);
 - `B2CONNECT_FUZZ_EXAMPLES=N`: N examples per test, random (a campaign); with
   `B2CONNECT_FUZZ_REPORT=file.jsonl` violations are collected there instead of failing.
 """

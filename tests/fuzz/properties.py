@@ -117,13 +117,28 @@ def _mentions_secret(body: bytes, secrets: Sequence[str]) -> bool:
     return any(form in body for s in secrets for form in secret_forms(s).values())
 
 
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def raw_bytes_stored(
-    engine: Engine, body: bytes, *, secrets: Sequence[str] = (), exact: bool = True
+    engine: Engine,
+    body: bytes,
+    *,
+    secrets: Sequence[str] = (),
+    exact: bool = True,
+    undecodable_masked: bool = False,
 ) -> list[str]:
     """The body is in the document log: an inbound row whose sha256 and size are those of the
     bytes received (gateway_api/services/document_log.py), holding the bytes themselves (cut to
     the audit limit when the sender was not authenticated) unless masking had a reason to touch
-    them (a secret or a SharedSecret tag in some encoding) or `exact` is off."""
+    them: a secret or a SharedSecret tag in some encoding, or (with `undecodable_masked`, for
+    cXML) a body that is not UTF-8, which may be stored so that no secret can be read back; or
+    `exact` is off."""
     digest = hashlib.sha256(body).hexdigest()
     with engine.connect() as connection:
         rows = list(
@@ -141,7 +156,8 @@ def raw_bytes_stored(
         problems.append(f"documents.size is {row['size']}, the body had {len(body)} bytes")
     stored = bytes(row["body"])
     expected = body[:AUDIT_BODY_LIMIT] if row["body_truncated"] else body
-    may_differ = not exact or _mentions_secret(body, secrets)
+    undecodable = undecodable_masked and not _is_utf8(body)
+    may_differ = not exact or undecodable or _mentions_secret(body, secrets)
     if stored != expected and not may_differ:
         at = next(
             (i for i, (a, b) in enumerate(zip(stored, expected, strict=False)) if a != b),

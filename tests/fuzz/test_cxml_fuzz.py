@@ -47,7 +47,7 @@ def check_cxml(client: TestClient, runtime: Runtime, mutant: Mutant, test: str) 
     secrets = sorted(set(CXML_SECRETS.values()))
     problems = [
         *cxml_answer(response.status_code, response.headers.get("content-type", ""), answer),
-        *raw_bytes_stored(runtime.engine, mutant.body, secrets=secrets),
+        *raw_bytes_stored(runtime.engine, mutant.body, secrets=secrets, undecodable_masked=True),
         *secrets_readable(runtime.engine, secrets, encodings=[mutant.encoding], answer=answer),
     ]
     verdict(problems, test=test, steps=[mutant.seed.name, *mutant.steps], body=mutant.body)
@@ -78,7 +78,21 @@ HARD_CASES = {
     "utf-32-be claiming utf-8": _case(
         "utf-32-be", reencode(_BUILT, "utf-32-be", "utf-8"), "re-encoded as utf-32-be"
     ),
+    "utf-16-le, no BOM, no declaration": _case(
+        "utf-16-le", reencode(_BUILT, "utf-16-le", "none"), "re-encoded as utf-16-le, bare"
+    ),
     "ebcdic cp500": _case("cp500", reencode(_BUILT, "cp500"), "re-encoded as cp500"),
+    "ebcdic cp500 without declaration": _case(
+        "cp500", reencode(_BUILT, "cp500", "none"), "re-encoded as cp500, no declaration"
+    ),
+    "a lone NUL byte": _case("utf-8", b"\x00", "the body is one NUL byte"),
+    "SharedSecretX never closed": _case(
+        "utf-8",
+        damage_secret_tag(
+            damage_secret_tag(_BUILT, "<SharedSecret>", "<SharedSecretX>"), "</SharedSecret>", ""
+        ),
+        "<SharedSecret> written <SharedSecretX>, </SharedSecret> removed",
+    ),
     "lower-case tag": _case(
         "utf-8",
         damage_secret_tag(_BUILT, "<SharedSecret>", "<sharedsecret>"),
@@ -107,7 +121,7 @@ def test_hard_cases_found_by_fuzzing(client: TestClient, runtime: Runtime, name:
     check_cxml(client, runtime, HARD_CASES[name], name)
 
 
-@fuzz_settings(60)
+@fuzz_settings(200)
 @given(mutant=cxml_mutants(SEEDS))
 def test_mutated_cxml_is_answered_in_cxml_stored_and_masked(
     client: TestClient, runtime: Runtime, mutant: Mutant

@@ -97,7 +97,7 @@ def test_hard_cases_found_by_fuzzing(client: TestClient, runtime: Runtime, name:
     check_edifact(client, runtime, HARD_CASES[name], name)
 
 
-@fuzz_settings(30)
+@fuzz_settings(80)
 @given(mutant=edifact_mutants(SEEDS))
 def test_mutated_edifact_is_answered_and_stored(
     client: TestClient, runtime: Runtime, mutant: Mutant

@@ -205,7 +205,7 @@ def action_bodies(draw: Any) -> tuple[str, bytes, tuple[str, ...]]:
     return action, data, steps
 
 
-@fuzz_settings(50)
+@fuzz_settings(120)
 @given(case=action_bodies())
 def test_mutated_fulfilment_json_gets_problem_json_never_5xx(
     client: TestClient, runtime: Runtime, case: tuple[str, bytes, tuple[str, ...]]
@@ -231,7 +231,7 @@ def list_queries(draw: Any) -> tuple[str, dict[str, str]]:
     return path, {name: draw(FILTER_TEXT) for name in names}
 
 
-@fuzz_settings(40)
+@fuzz_settings(80)
 @given(query=list_queries())
 def test_list_filters_with_any_text_get_problem_json_never_5xx(
     client: TestClient, runtime: Runtime, query: tuple[str, dict[str, str]]

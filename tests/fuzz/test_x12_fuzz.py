@@ -92,6 +92,10 @@ def _component(value: bytes) -> Callable[[X12Parts], None]:
     return change
 
 
+def _repeat_group(parts: X12Parts) -> None:
+    parts.segments[1:1] = [list(s) for s in parts.segments[1:15]]
+
+
 HARD_CASES = {
     # Found by fuzzing; each must keep passing once fixed (issue 9, items 1 and 2 and beyond).
     "non-UTF-8 ST02": _case("ST02 = 0\\xff01", _set(b"ST", 2, b"0\xff01")),
@@ -101,6 +105,7 @@ HARD_CASES = {
     "ST with its own separator": _case("ST written with |", _own_separator(b"ST", b"|")),
     "non-ASCII component separator": _case("ISA16 = \\xe9", _component(b"\xe9")),
     "GE02 not GS06": _case("GE02 = 2", _set(b"GE", 2, b"2")),
+    "GS..SE repeated inside the group": _case("segments 1..15 copied to 1", _repeat_group),
 }
 
 
@@ -109,7 +114,7 @@ def test_hard_cases_found_by_fuzzing(client: TestClient, runtime: Runtime, name:
     check_x12(client, runtime, HARD_CASES[name], name)
 
 
-@fuzz_settings(60)
+@fuzz_settings(200)
 @given(mutant=x12_mutants(SEEDS))
 def test_mutated_x12_is_acknowledged_in_x12_and_stored_as_sent(
     client: TestClient, runtime: Runtime, mutant: Mutant
