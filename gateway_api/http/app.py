@@ -99,7 +99,13 @@ def _assemble(lifespan: Any = None) -> FastAPI:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = with_problem_details(FastAPI.openapi(app))
+            document = with_problem_details(FastAPI.openapi(app))
+            # An ingress takes any bytes and any partner key: it answers in its protocol and
+            # never with the JSON API's 422 that FastAPI lists for every path parameter.
+            for ingress in ingresses:
+                if ingress.path is not None:
+                    document["paths"][ingress.path]["post"]["responses"].pop("422", None)
+            app.openapi_schema = document
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
