@@ -66,6 +66,7 @@ def serve(
     """Serve the gateway API (cXML ingress, orders, documents, dead letters, /docs)."""
     import uvicorn  # noqa: PLC0415 - the CLI stays fast for the other commands
 
+    from gateway_api.server_logging import server_log_config  # noqa: PLC0415
     from gateway_api.settings import get_settings  # noqa: PLC0415
     from gateway_api.store.engine import build_engine  # noqa: PLC0415
     from gateway_api.store.migrate import require_head  # noqa: PLC0415
@@ -85,7 +86,8 @@ def serve(
         port=port,
         workers=workers,
         log_level=log_level,
-        access_log=False,
+        log_config=server_log_config(log_level),
+        access_log=False,  # ours (gateway_api.access) replaces uvicorn's
     )
 
 

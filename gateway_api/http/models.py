@@ -156,7 +156,8 @@ class DocumentOut(_Out):
     in_reply_to: UUID | None
     """For our answers: the document answered."""
     outcome: str
-    """processed, held, rejected, duplicate or sent."""
+    """processed, held, rejected, duplicate, sent, test (a partner's test data, applied to
+    nothing) or unmatched (an acknowledgement naming nothing of ours)."""
     status_code: int | None
     """Status we answered with (inbound) or carried (outbound)."""
     detail: str | None

@@ -147,3 +147,21 @@ def test_an_offset_beyond_any_database_integer_is_a_422(client: TestClient) -> N
     response = client.get("/orders", params={"offset": str(10**22)})
     assert response.status_code == 422
     assert "query parameter `offset`" in response.json()["detail"]
+
+
+def test_the_message_log_filters_by_every_outcome_it_records(client: TestClient) -> None:
+    """Every `DocumentOutcome` is a filter value (the list is the enum, so it cannot drift)."""
+    from gateway_api.store.records import DocumentOutcome
+    from tests.support.x12_documents import EDI_DEMO, EDI_DEMO_TOKEN, interchange, order_850
+
+    sets = [order_850("RT-OUT", [("AC-1001", 1, "1")])]
+    test_data = interchange(sets, control="000000777", usage="T", **EDI_DEMO)
+    headers = {"Authorization": f"Bearer {EDI_DEMO_TOKEN}", "Content-Type": "application/edi-x12"}
+    assert client.post("/edi/x12/edi-demo", content=test_data, headers=headers).status_code == 200
+    for outcome in DocumentOutcome:
+        answer = client.get("/documents", params={"outcome": outcome.value})
+        assert answer.status_code == 200, (outcome, answer.text)
+        assert {d["outcome"] for d in answer.json()} <= {outcome.value}
+    [logged] = client.get("/documents", params={"outcome": "test"}).json()
+    assert logged["partner"] == "edi-demo"
+    assert client.get("/documents", params={"outcome": "lost"}).status_code == 422

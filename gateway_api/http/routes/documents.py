@@ -13,6 +13,7 @@ from gateway_api.http.fields import FilterText, IsoDatetime
 from gateway_api.http.models import DocumentDetailOut, DocumentOut
 from gateway_api.http.openapi import UNAUTHORIZED, not_found
 from gateway_api.http.problems import ProblemError
+from gateway_api.store.records import DocumentOutcome
 
 router = APIRouter(
     prefix="/documents",
@@ -28,9 +29,7 @@ async def list_documents(
     partner: FilterText | None = None,
     direction: Annotated[str | None, Query(pattern="^(inbound|outbound)$")] = None,
     kind: FilterText | None = None,
-    outcome: Annotated[
-        str | None, Query(pattern="^(processed|held|rejected|duplicate|sent)$")
-    ] = None,
+    outcome: DocumentOutcome | None = None,
     payload_id: FilterText | None = None,
     correlation_id: FilterText | None = None,
     before: Annotated[
@@ -44,7 +43,7 @@ async def list_documents(
         partner_key=partner,
         direction=direction,
         kind=kind,
-        outcome=outcome,
+        outcome=None if outcome is None else outcome.value,
         payload_id=payload_id,
         correlation_id=correlation_id,
         before=before,
