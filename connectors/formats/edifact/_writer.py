@@ -9,6 +9,7 @@ where it holds a service character, and trailing empty elements and components a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -34,6 +35,9 @@ Element = str | tuple[str, ...]
 
 OutSegment = tuple[Element, ...]
 """An outbound segment: the tag, then its data elements."""
+
+_SYNTAX_IDENTIFIER = re.compile(r"[A-Z]{4}")
+"""A 0001 value we may echo in an answer (UNOC, IATB...); anything else is answered in UNOC."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +163,8 @@ class EnvelopeSpec:
         try:
             character_set(identifier)
         except KeyError:
+            identifier = "UNOC"
+        if not _SYNTAX_IDENTIFIER.fullmatch(identifier):  # damaged: not something to echo
             identifier = "UNOC"
         version = header.syntax_version if header.syntax_version in {"1", "2", "3", "4"} else "3"
         return cls(
