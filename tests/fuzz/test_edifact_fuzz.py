@@ -89,6 +89,13 @@ HARD_CASES = {
         "UNB+U\\xed\\xa0\\x80NOC", 1, 5, b"\xed\xa0\x80"
     ),
     "Latin-1 byte in the UNB syntax identifier": _case("UNB+U\\xe9NOC", 1, 5, b"\xe9"),
+    # Found by fuzzing: the CONTRL's UCM echoes a message identifier holding a control
+    # character (HTTP 500, nothing stored); the answer now writes `?` for it.
+    "control character in the UNH message version": Mutant(
+        SEEDS[1],
+        SEEDS[1].body.replace(b"UNH+2+ORDERS:D:96A", b"UNH+2+ORDERS:D\x0b96A"),
+        ("UNH+2+ORDERS:D\\x0b96A",),
+    ),
 }
 
 

@@ -128,6 +128,10 @@ class EnvelopeSpec:
     sender_routing: str = ""
     recipient_routing: str = ""
     transliterate: bool = False
+    substitute: bool = False
+    """Write `?` for a character the syntax level cannot carry instead of refusing: only for
+    answers, which echo the partner's own values (a damaged UNH S009, say) and must go out
+    whatever those hold."""
 
     @classmethod
     def from_settings(cls, settings: EdifactPartnerSettings) -> EnvelopeSpec:
@@ -180,6 +184,7 @@ class EnvelopeSpec:
             send_una=header.una,
             test=header.test,
             transliterate=True,
+            substitute=True,
         )
 
     def association_code(self, message_type: str) -> str:
@@ -208,6 +213,8 @@ class SegmentWriter:
         """`text` checked against the repertoire and released, or an `EdifactEncodeError`."""
         if self.spec.transliterate and self.invalid.search(text):
             text = transliterate(text, self.charset)
+        if self.spec.substitute:
+            text = self._substituted(text)
         found = self.invalid.search(text)
         if found is None:
             try:
@@ -222,6 +229,12 @@ class SegmentWriter:
         except ValueError as error:
             msg = f"{self.context}{where} {text!r}: {error}"
             raise EdifactEncodeError(msg) from None
+
+    def _substituted(self, text: str) -> str:
+        """`text` with `?` for every character the level or its codec cannot carry."""
+        text = self.invalid.sub("?", text)
+        codec = self.charset.codec
+        return text.encode(codec, errors="replace").decode(codec)
 
     def _refuse(self, text: str, char: str, where: str) -> EdifactEncodeError:
         identifier = self.charset.identifier
