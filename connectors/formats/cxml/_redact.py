@@ -215,7 +215,7 @@ def _named_by_first_bytes(body: bytes) -> tuple[int, bool] | None:
 def _wide_view(body: bytes, width: int, offset: int, *, big_endian: bool) -> _View:
     """UTF-16 or UTF-32 code units from `offset` as ASCII (`_NOT_ASCII` for any other unit)."""
     low = width - 1 if big_endian else 0
-    count = (len(body) - offset) // width
+    count = max(0, (len(body) - offset) // width)
     text = bytearray(count)
     for index in range(count):
         unit = body[offset + index * width : offset + (index + 1) * width]
