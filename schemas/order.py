@@ -54,7 +54,11 @@ class OrderLine(CanonicalModel):
     unit_of_measure: UnitCode
     """UN/ECE Rec 20 unit code (as sent until mapped)."""
     unit_price: Amount | None = None
-    """Price per unit in the order currency, when the buyer states it."""
+    """Price per unit, when the buyer states it: in the order currency, unless
+    `unit_price_currency` says otherwise."""
+    unit_price_currency: CurrencyCode | None = None
+    """Set only when the buyer priced this line in another currency than the order's (an Ariba
+    blanket order priced in AUD on a USD order): the price is kept as sent, never converted."""
     requested_delivery_date: AwareDatetime | None = None
     """When the buyer wants this line delivered."""
     classifications: tuple[Identifier, ...] = ()
@@ -85,13 +89,21 @@ class PurchaseOrder(CanonicalModel):
     order_type: str = "regular"
     """Kind of order: `regular`, `release`, `blanket`..."""
     currency: CurrencyCode
-    """ISO 4217 currency of every amount in the order."""
+    """ISO 4217 currency of the order: of every amount, unless that amount's `*_currency` field
+    names another one."""
     total: Amount | None = None
-    """Order total as stated by the buyer."""
+    """Order total as stated by the buyer (negative amounts are kept as sent)."""
+    total_currency: CurrencyCode | None = None
+    """Set only when the total is not in the order currency."""
     tax: Amount | None = None
     """Header tax amount, when stated."""
+    tax_currency: CurrencyCode | None = None
+    """Set only when the tax is not in the order currency (VAT in EUR on a USD order): the
+    amount is kept in its own currency, never converted."""
     shipping: Amount | None = None
     """Header shipping amount, when stated."""
+    shipping_currency: CurrencyCode | None = None
+    """Set only when the shipping amount is not in the order currency."""
     buyer: Party
     """The buying organisation (cXML From)."""
     supplier: Party

@@ -43,7 +43,9 @@ from connectors.cxml_platform.delivery import read_receipt
 from connectors.cxml_platform.ingress import (
     CONTENT_TYPE,
     http_status,
+    joined_note,
     order_document,
+    order_notes,
     single_batch,
 )
 from connectors.formats.cxml import (
@@ -132,7 +134,8 @@ class CxmlPlatformConnector:
         item = order_document(
             document, tz=tz, kinds=self.spec.inbound_documents, adjust=self.adjust_order
         )
-        return single_batch(document, item, self._dtd_note(document))
+        note = joined_note(*order_notes(item), self._dtd_note(document))
+        return single_batch(document, item, note)
 
     def acknowledge(
         self,

@@ -37,6 +37,7 @@ from connectors.formats.cxml import (
     DEFAULT_VERSION,
     CxmlDocument,
     CxmlStatus,
+    UnreadableAmountError,
     build_response,
     mask_shared_secrets,
     new_payload_id,
@@ -81,15 +82,58 @@ def order_document(
     if document.kind not in kinds:
         message = f"{document.kind} is not accepted from this partner at this endpoint"
         return _problem(document, Reason.UNSUPPORTED, message)
+    timestamp = document.root.get("timestamp")
+    if timestamp is not None and not timestamp.strip():
+        message = (
+            "cXML@timestamp is empty; cXML requires the time the document was sent, with its "
+            "time zone (2025-01-14T09:15:27-08:00)"
+        )
+        return _problem(document, Reason.MALFORMED, message)
     try:
         order = read_order_request(document, default_tz=tz)
     except UnsupportedDocumentError as error:
         return _problem(document, Reason.UNSUPPORTED, str(error))
+    except UnreadableAmountError as error:  # valid cXML our model cannot take: held, not refused
+        return _problem(document, Reason.MAPPING, str(error))
     except DocumentError as error:
         return _problem(document, Reason.MALFORMED, str(error))
     if adjust is not None:
         order = adjust(order, document)
     return InboundDocument(kind=document.kind, reference=payload_id, position={}, content=order)
+
+
+_CURRENCY_FLAGS = (
+    ("total", "OrderRequestHeader/Total"),
+    ("tax", "OrderRequestHeader/Tax"),
+    ("shipping", "OrderRequestHeader/Shipping"),
+)
+
+
+def order_notes(item: InboundDocument) -> list[str]:
+    """What the log should say about an order read from valid but unusual cXML: amounts in
+    another currency than the order's, a negative total (both kept as sent)."""
+    order = item.content
+    if not isinstance(order, PurchaseOrder):
+        return []
+    notes = [
+        f"{where} is in {currency}, not in the order currency {order.currency}; kept as sent"
+        for name, where in _CURRENCY_FLAGS
+        if (currency := getattr(order, f"{name}_currency")) is not None
+    ]
+    notes += [
+        f"ItemOut lineNumber {line.line_number} UnitPrice is in {line.unit_price_currency}, "
+        f"not in the order currency {order.currency}; kept as sent"
+        for line in order.lines
+        if line.unit_price_currency is not None
+    ]
+    if order.total is not None and order.total < 0:
+        notes.append(f"OrderRequestHeader/Total is negative ({order.total}); kept as sent")
+    return notes
+
+
+def joined_note(*notes: str | None) -> str | None:
+    """One log note from several; `None` when there are none."""
+    return "; ".join(note for note in notes if note) or None
 
 
 def _problem(document: CxmlDocument, reason: Reason, message: str) -> InboundDocument:
@@ -180,7 +224,8 @@ class CxmlIngress:
             )
             return single_batch(document, _problem(document, Reason.UNSUPPORTED, message), None)
         kinds = frozenset({"OrderRequest"})
-        return single_batch(document, order_document(document, tz=tz, kinds=kinds), None)
+        item = order_document(document, tz=tz, kinds=kinds)
+        return single_batch(document, item, joined_note(*order_notes(item)))
 
 
 CXML_INGRESS = CxmlIngress()
@@ -192,7 +237,9 @@ __all__ = [
     "IDEMPOTENCY_SCOPE",
     "CxmlIngress",
     "http_status",
+    "joined_note",
     "order_document",
+    "order_notes",
     "refusal_status",
     "single_batch",
 ]

@@ -19,6 +19,7 @@ raise `ValueError` for a canonical document cXML cannot carry.
 
 from __future__ import annotations
 
+from connectors.formats.cxml._amounts import UnreadableAmountError
 from connectors.formats.cxml._confirmation import (
     build_confirmation_request,
     read_confirmation_request,
@@ -56,6 +57,7 @@ __all__ = [
     "DtdValidator",
     "OutboundCredential",
     "OutboundEnvelope",
+    "UnreadableAmountError",
     "build_confirmation_request",
     "build_invoice_detail_request",
     "build_response",

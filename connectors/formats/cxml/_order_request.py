@@ -1,9 +1,15 @@
 """`read_order_request`: a cXML OrderRequest as a canonical `schemas.PurchaseOrder`.
 
 Tolerant where real senders deviate harmlessly (element order, date forms, credential domain
-case, missing `lineNumber`), strict where a guess would change the order (unknown `type`,
-mixed currencies, bad numbers, no `ItemOut`). Every refusal is a `MalformedDocumentError` whose
-`location` names the place in the document.
+case, missing `lineNumber`), strict where the DTD or the cXML specification is broken and a guess
+would change the order (unknown `type`, an `orderVersion` that is no positive number, an empty
+`Money@currency`, no `ItemOut`). Every refusal is a `MalformedDocumentError` whose `location`
+names the place in the document.
+
+What the DTD allows is never refused for a business rule: an amount in another currency than
+the order's keeps its own currency (`*_currency`), and a `Money` whose free text is no amount
+(SAP Fieldglass sends an empty UnitPrice) raises `UnreadableAmountError`, which the connector
+holds for a person instead of refusing (SAP Ariba never resends after a 4xx).
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from lxml import etree
 from pydantic import ValidationError
 
 from connectors.core.errors import MalformedDocumentError, UnsupportedDocumentError
+from connectors.formats.cxml._amounts import UnreadableAmountError
 from connectors.formats.cxml._envelope import CxmlDocument, payload_element
 from connectors.formats.cxml._extrinsic import flatten_extrinsics
 from connectors.formats.cxml._party import party_from_address, party_from_credentials
@@ -97,9 +104,9 @@ def _header_values(header: etree._Element, currency: _Currency, tz: tzinfo) -> d
         "supersedes": optional(attribute(first(parts, "DocumentReference"), "payloadID")),
         "order_date": datetime_at(order_date, f"{_HEADER}/@orderDate", tz),
         "order_type": attribute(header, "orderType") or "regular",
-        "total": currency.money(first(parts, "Total"), f"{_HEADER}/Total"),
-        "tax": currency.money(first(parts, "Tax"), f"{_HEADER}/Tax"),
-        "shipping": currency.money(first(parts, "Shipping"), f"{_HEADER}/Shipping"),
+        **currency.money(first(parts, "Total"), f"{_HEADER}/Total", "total"),
+        **currency.money(first(parts, "Tax"), f"{_HEADER}/Tax", "tax"),
+        **currency.money(first(parts, "Shipping"), f"{_HEADER}/Shipping", "shipping"),
         "ship_to": party_from_address(first(parts, "ShipTo")),
         "bill_to": party_from_address(first(parts, "BillTo")),
         "requested_delivery_date": optional_datetime_at(
@@ -138,8 +145,8 @@ def _line_values(
         ),
         "buyer_part_id": optional(full_text(first(item_id, "BuyerPartID"))),
         "description": optional(own_text(first(detail, "Description"), skip=_DESCRIPTION_SKIP)),
-        "unit_price": currency.money(
-            first(detail, "UnitPrice"), f"{where}/{detail_element.tag}/UnitPrice"
+        **currency.money(
+            first(detail, "UnitPrice"), f"{where}/{detail_element.tag}/UnitPrice", "unit_price"
         ),
         "requested_delivery_date": optional_datetime_at(
             attribute(item, "requestedDeliveryDate"), f"{where}/@requestedDeliveryDate", tz
@@ -159,32 +166,39 @@ def _line_values(
 
 
 class _Currency:
-    """The order currency: the first `Money@currency` met (Total first); all others must agree.
+    """The order currency: the first `Money@currency` met (Total first). A Money in another
+    currency keeps it: its field gets a `<name>_currency` beside it.
 
-    A `Money` without a currency attribute (the DTD requires one) is taken to be in the order
-    currency rather than refused.
+    A Money without a currency attribute (the DTD requires one, senders omit it) is taken to be
+    in the order currency; an empty one (`currency=""`) is refused: it states no currency.
     """
 
     def __init__(self) -> None:
         self.code: str | None = None
-        self.where = ""
 
-    def money(self, holder: etree._Element | None, where: str) -> Decimal | None:
-        """The amount of `holder/Money`, checking its currency; `None` when there is no Money."""
+    def money(self, holder: etree._Element | None, where: str, name: str) -> dict[str, Any]:
+        """`{name: amount}` of `holder/Money`, with `{name}_currency` when it is not the order
+        currency; nothing when there is no Money."""
         money = child(holder, "Money") if holder is not None else None
         if money is None:
-            return None
+            return {}
         location = f"{where}/Money"
-        code = attribute(money, "currency").upper()
-        if code and self.code is None:
-            self.code, self.where = code, location
-        elif code and code != self.code:
+        code = money.get("currency")
+        if code is not None and not code.strip():
             msg = (
-                f"{location}@currency {shown(code)} differs from the order currency "
-                f'"{self.code}" of {self.where}; every Money of an order must use one currency'
+                f"{location}@currency is empty; cXML requires the ISO 4217 code of every "
+                "amount (USD, EUR...)"
             )
             raise MalformedDocumentError(msg, location=f"{location}/@currency")
-        return decimal_at(full_text(money), location)
+        values: dict[str, Any] = {name: _amount(full_text(money), location)}
+        if code is None:
+            return values
+        code = code.strip().upper()
+        if self.code is None:
+            self.code = code
+        elif code != self.code:
+            values[f"{name}_currency"] = code
+        return values
 
     def required(self) -> str:
         """The order currency; refuses an order in which no Money states one."""
@@ -192,6 +206,20 @@ class _Currency:
             msg = "no currency (no Money@currency in Total, Tax, Shipping, UnitPrice)"
             raise MalformedDocumentError(msg, location=f"{_HEADER}/Total/Money/@currency")
         return self.code
+
+
+def _amount(text: str, location: str) -> Decimal:
+    """The amount of a Money; `UnreadableAmountError` when its free text is none."""
+    if not text.strip():
+        msg = (
+            f"{location} is empty, so the amount cannot be read; fix the order (or the reading "
+            "of this platform's documents) and replay it"
+        )
+        raise UnreadableAmountError(msg, location=location)
+    try:
+        return decimal_at(text, location)
+    except MalformedDocumentError as error:
+        raise UnreadableAmountError(str(error), location=location) from None
 
 
 def _change(text: str) -> OrderChange:
@@ -205,8 +233,19 @@ def _change(text: str) -> OrderChange:
 
 
 def _order_version(text: str) -> int | None:
-    """`orderVersion` when it is a positive integer; `None` (hub numbers it) otherwise."""
-    return positive_int(text)
+    """`orderVersion`: a positive integer (the DTD comment: 1 for the original, then 2, 3...);
+    `None` when absent or empty (the hub numbers it); refused otherwise, since a guess would
+    put the change in the wrong place in the order's history."""
+    if not text.strip():
+        return None
+    version = positive_int(text.strip())
+    if version is None:
+        msg = (
+            f"{_HEADER}@orderVersion {shown(text)} is not a positive whole number below 10^9; "
+            "cXML numbers an order's versions 1, 2, 3...: send the version or leave it out"
+        )
+        raise MalformedDocumentError(msg, location=f"{_HEADER}/@orderVersion")
+    return version
 
 
 def _line_number(text: str, position: int, where: str) -> int:

@@ -16,6 +16,7 @@ PUBLIC = {
     "MAX_DEPTH",
     "OutboundCredential",
     "OutboundEnvelope",
+    "UnreadableAmountError",
     "build_confirmation_request",
     "build_invoice_detail_request",
     "build_response",
