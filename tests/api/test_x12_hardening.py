@@ -184,3 +184,22 @@ def test_a_lone_set_with_a_non_utf8_st02_is_logged_with_a_readable_reason(
     assert logged["outcome"] == "rejected"
     assert "0\\xff01" in logged["detail"]
     assert raw(client, logged["id"]) == body
+
+
+def test_a_set_repeated_in_its_group_stores_what_the_997_accepts(client: TestClient) -> None:
+    """Found by fuzzing: ST..SE copied inside its group (same ST02, GE01 still 1). The copy is
+    rejected (AK5 R 23), the first set is accepted and stored - the 997 used to reject both
+    while the order was stored."""
+    first = order_850("RT-35", [("AC-1001", 1, "1")], control="0001")
+    body = retailer_interchange(first, first, control="000000910").replace(b"GE*2*", b"GE*1*")
+    response = post(client, body)
+    assert response.status_code == 200, response.text
+    segments = response.text.split("~\n")
+    assert segments[4:8] == ["AK2*850*0001", "AK5*A", "AK2*850*0001", "AK5*R*23"]
+    assert "AK9*P*1*2*1*5~" in response.text
+    assert orders(client) == {"RT-35"}
+    # Two different orders under one ST02: the second is rejected and not stored.
+    other = order_850("RT-36", [("AC-1001", 2, "1")], control="0001")
+    again = post(client, retailer_interchange(other, first, control="000000911"))
+    assert again.text.split("~\n")[4:8] == ["AK2*850*0001", "AK5*A", "AK2*850*0001", "AK5*R*23"]
+    assert orders(client) == {"RT-35", "RT-36"}

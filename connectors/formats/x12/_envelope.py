@@ -9,6 +9,7 @@ points at its group and interchange headers, so nothing needs the reader afterwa
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -279,15 +280,21 @@ class GroupEnd:
     def acknowledge(self, results: Iterable[SetAck] = ()) -> GroupAck:
         """The group's ack; `results` (e.g. from translation) replace sets by control number.
 
+        Results sharing a control number replace the sets holding it in order (the first result
+        the first such set): a group may repeat an ST02 (AK5 23 on the repeat), and each set
+        keeps its own verdict, so the 997 rejects the repeat and not the set acted on.
         A replacement never hides an envelope rejection: a set the envelope checks rejected
         stays rejected, with the translator's notes added. In a group rejected as a whole every
         set is rejected too (AK5 R; the AK905 code says why), so the 997 never reports a set
         accepted that the receiver must not act on.
         """
-        replacements = {result.control_number: result for result in results}
+        replacements: dict[str, deque[SetAck]] = {}
+        for result in results:
+            replacements.setdefault(result.control_number, deque()).append(result)
         merged = []
         for envelope in self.sets:
-            replacement = replacements.get(envelope.control_number)
+            waiting = replacements.get(envelope.control_number)
+            replacement = waiting.popleft() if waiting else None
             if replacement is None:
                 merged.append(envelope)
             elif envelope.accepted:

@@ -94,3 +94,25 @@ def test_fractions_of_measured_units_and_whole_counts_are_read() -> None:
     assert order_with("PO1*1*2.000*EA*1.25**VN*SKU-1") == 2
     rules = X12InboundRules(whole_units=frozenset({"BX"}))
     assert order_with("PO1*1*0.5*EA*1.25**VN*SKU-1", rules) == Decimal("0.5")
+
+
+def test_sets_sharing_an_st02_keep_their_own_verdicts() -> None:
+    """Results are matched to a group's sets in order: a repeated ST02 (AK5 23 on the second)
+    must not hand the second set's rejection to the first, which was accepted and acted on."""
+    first = order_segments(1, control="0001")
+    data = interchange([first, first])
+    items = events(data)
+    good, repeated = sets_of(items)
+    assert good.ack.accepted
+    assert repeated.ack.codes == ("23",)
+    group = next(item for item in items if isinstance(item, GroupEnd))
+    ack = group.acknowledge([good.ack, repeated.ack])
+    assert [(s.status, s.codes) for s in ack.sets] == [
+        (AckCode.ACCEPTED, ()),
+        (AckCode.REJECTED, ("23",)),
+    ]
+    assert (ack.status, ack.received, ack.accepted) == (AckCode.PARTIALLY_ACCEPTED, 2, 1)
+    # A verdict for the first set only (results may name some sets) stays with the first.
+    refused = good.ack.rejected("5")
+    only_first = group.acknowledge([refused])
+    assert [s.codes for s in only_first.sets] == [("5",), ("23",)]
