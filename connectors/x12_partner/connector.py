@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, tzinfo
 from typing import ClassVar, Literal
 
@@ -50,12 +51,14 @@ from connectors.core.transport import (
 from connectors.formats.x12 import (
     AckCode,
     ControlNumbers,
+    EnvelopeNote,
     GroupAck,
     GroupEnd,
     InterchangeAck,
     InterchangeEnd,
     InterchangeFailure,
     InterchangeHeader,
+    InterchangeNoteCode,
     OutboundInterchange,
     SetAck,
     TransactionSet,
@@ -198,14 +201,13 @@ class X12PartnerConnector:
         for event in events:
             if isinstance(event, InterchangeFailure):
                 continue
-            current.append(event)
             if isinstance(event, InterchangeEnd):
-                problem = self._misaddressed(event)
-                if problem is None:
-                    units.append(self._unit(event, current, tz))
-                else:
-                    problems.append(problem)
+                end = self._addressed(event)
+                current.append(end)
+                units.append(self._unit(end, current, tz))
                 current = []
+            else:
+                current.append(event)
         if not units:
             reason = problems[0] if problems else "no X12 interchange in the body"
             return InboundRefusal(DocumentError(reason), authenticated=True, kind="interchange")
@@ -301,15 +303,68 @@ class X12PartnerConnector:
         )
         return set_document(transaction_set, content=PartnerAcknowledgement(documents))
 
-    def _misaddressed(self, end: InterchangeEnd) -> str | None:
-        """Why an interchange is not from this partner to us (ISA06/ISA08), or None."""
+    def _addressed(self, end: InterchangeEnd) -> InterchangeEnd:
+        """`end` with a rejecting TA105 note for each of ISA05-08 that is not this partnership's
+        (005, 006, 007 and 009: the interchange is not from this partner to us).
+
+        Such an interchange is answered like any other one its envelope rejects (a TA1 R and
+        its groups rejected), stored raw and never applied: the partner authenticated with its
+        token, so telling it in X12 leaks nothing, and a partner set up for 997s gets an answer
+        for anything whose ISA can be read. A field the reader already noted is not noted twice.
+        """
         header, config = end.header, self.config
-        if (header.sender_id, header.receiver_id) == (config.partner_id, config.our_id):
-            return None
-        return (
-            f"interchange {header.control_number} is from {header.sender_id!r} to "
-            f"{header.receiver_id!r}; this partner sends as {config.partner_id!r} to "
-            f"{config.our_id!r} (ISA06/ISA08); not processed"
+        checks = (
+            (5, InterchangeNoteCode.INVALID_SENDER_QUALIFIER, header.sender_qualifier,
+             config.partner_qualifier, "the partner's qualifier"),
+            (6, InterchangeNoteCode.INVALID_SENDER_ID, header.sender_id,
+             config.partner_id, "the partner's id"),
+            (7, InterchangeNoteCode.INVALID_RECEIVER_QUALIFIER, header.receiver_qualifier,
+             config.our_qualifier, "our qualifier"),
+            (8, InterchangeNoteCode.UNKNOWN_RECEIVER_ID, header.receiver_id,
+             config.our_id, "our id"),
+        )  # fmt: skip
+        noted = {note.position.element for note in end.notes if note.position.segment_id == "ISA"}
+        position = header.position()
+        notes = [
+            EnvelopeNote(
+                code,
+                readable(
+                    f"ISA{element:02d} {sent!r} is not {what} ({expected!r}): the interchange is "
+                    "not from this partner to us; not processed"
+                ),
+                replace(position, element=element),
+            )
+            for element, code, sent, expected, what in checks
+            if sent != expected and element not in noted
+        ]
+        return end.with_notes(*notes) if notes else end
+
+    def _answering(self, end: InterchangeEnd) -> InterchangeEnd:
+        """`end` as our answers address it: from our ids to the partner's, as configured - never
+        to an ISA06 the body chose (it matched the partner's when the interchange was accepted,
+        and a rejected one is still matched by its ISA13 in the TA1) - in the partner's version
+        and usage unless the reader could not read them (then in the profile's)."""
+        header, config = end.header, self.config
+        noted = {note.code for note in end.notes}
+        return replace(
+            end,
+            header=replace(
+                header,
+                sender_qualifier=config.partner_qualifier,
+                sender_id=config.partner_id,
+                receiver_qualifier=config.our_qualifier,
+                receiver_id=config.our_id,
+                version=(
+                    config.interchange_version
+                    if InterchangeNoteCode.INVALID_VERSION in noted
+                    else header.version
+                ),
+                usage=(
+                    config.usage
+                    if InterchangeNoteCode.INVALID_TEST_INDICATOR in noted
+                    else header.usage
+                ),
+            ),
         )
 
     def acknowledge(
@@ -350,6 +405,7 @@ class X12PartnerConnector:
         self, end: InterchangeEnd, acks: list[GroupAck], numbers: NumberAllocator
     ) -> UnitAnswer | None:
         now = self.context.clock()
+        end = self._answering(end)
         header = end.header
         rejected = end.rejection is not None
         ta1 = end.acknowledge() if self.wants_ta1(header, rejected=rejected) else None

@@ -124,13 +124,21 @@ def test_no_interchange_is_400_problem_json(client: TestClient) -> None:
     assert response.json()["title"] == "No readable X12 interchange"
 
 
-def test_an_interchange_for_someone_else_is_not_processed(client: TestClient) -> None:
+def test_an_interchange_for_someone_else_is_rejected_in_a_ta1_and_not_processed(
+    client: TestClient,
+) -> None:
     body = retailer_interchange(order_850("RT-10", [("AC-1001", 1, "1")])).replace(
         b"B2CONNECT      ", b"SOMEONEELSE    "
     )
     response = post(client, body)
-    assert response.status_code == 400
-    assert "ISA06/ISA08" in response.json()["detail"]
+    assert response.status_code == 200
+    assert b"TA1*000000101*260115*1200*R*009~" in response.content  # unknown receiver id
+    assert client.get("/orders", params={"partner": "edi-demo"}).json() == []
+    (logged,) = client.get(
+        "/documents", params={"partner": "edi-demo", "direction": "inbound"}
+    ).json()
+    assert logged["outcome"] == "rejected"
+    assert "ISA08 'SOMEONEELSE' is not our id ('B2CONNECT')" in logged["detail"]
 
 
 def test_a_held_850_is_replayed_after_the_mapping_fix(

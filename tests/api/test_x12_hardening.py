@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.support.x12_documents import (
@@ -203,3 +204,65 @@ def test_a_set_repeated_in_its_group_stores_what_the_997_accepts(client: TestCli
     again = post(client, retailer_interchange(other, first, control="000000911"))
     assert again.text.split("~\n")[4:8] == ["AK2*850*0001", "AK5*A", "AK2*850*0001", "AK5*R*23"]
     assert orders(client) == {"RT-35", "RT-36"}
+
+
+OUR_ANSWER = b"ISA*00*          *00*          *ZZ*B2CONNECT      *ZZ*ACMERETAIL     *"
+"""How every answer to the demo retailer starts: from our ids to its ids, as configured."""
+
+
+def isa_field(body: bytes, element: int, value: bytes) -> bytes:
+    """`body` with ISA element `element` (1-16) set to `value` at the element's fixed width."""
+    fields = body[:106].split(b"*")
+    fields[element] = value.ljust(len(fields[element]))
+    return b"*".join(fields) + body[106:]
+
+
+@pytest.mark.parametrize(
+    ("element", "value", "code"),
+    [
+        (5, b"01", "005"),  # the partner's qualifier is ZZ
+        (6, b"EVIL", "006"),
+        (7, b"01", "007"),  # our qualifier is ZZ
+        (8, b"OTHER", "009"),  # a receiver id that is not ours: unknown, not malformed
+        (12, b"ABCDE", "017"),
+        (15, b"X", "020"),  # neither production nor test: never applied as either
+    ],
+)
+def test_a_readable_isa_that_is_wrong_is_answered_with_a_ta1_and_never_applied(
+    client: TestClient, element: int, value: bytes, code: str
+) -> None:
+    """A partner set up for 997s gets an X12 answer for any interchange whose ISA can be read:
+    a TA1 R with the TA105 code (and its groups rejected), from our ids to the partner's as
+    configured - never to an ISA06 the body chose, never in an ISA12 or ISA15 we cannot read."""
+    sent = retailer_interchange(order_850("RT-37", [("AC-1001", 1, "1")]), control="000000912")
+    body = isa_field(sent, element, value)
+    response = post(client, body)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/edi-x12")
+    assert response.content.startswith(OUR_ANSWER)
+    assert response.content[84:106] == b"00401*000000001*0*P*>~"  # ISA12..ISA16, ours
+    assert f"TA1*000000912*260115*1200*R*{code}~".encode() in response.content
+    assert b"AK5*A" not in response.content
+    assert orders(client) == set()
+    assert client.get("/dead-letters").json() == []
+    (logged,) = inbound(client)
+    assert logged["outcome"] == "rejected"
+    assert raw(client, logged["id"]) == body
+
+
+def test_a_mailbag_keeps_its_good_interchanges_when_one_is_misaddressed(
+    client: TestClient,
+) -> None:
+    good = retailer_interchange(order_850("RT-38", [("AC-1001", 1, "1")]), control="000000913")
+    stray = retailer_interchange(order_850("RT-39", [("AC-1001", 1, "1")]), control="000000914")
+    body = good + isa_field(stray, 6, b"SOMEONEELSE")
+    response = post(client, body)
+    assert response.status_code == 200, response.text
+    first, second = (b"ISA*" + part for part in response.content.split(b"ISA*")[1:])
+    assert b"AK9*A*1*1*1~" in first
+    assert second.startswith(OUR_ANSWER)
+    assert b"TA1*000000914*260115*1200*R*006~" in second
+    assert orders(client) == {"RT-38"}
+    (logged,) = inbound(client)
+    assert "SOMEONEELSE" in logged["detail"]
+    assert raw(client, logged["id"]) == body

@@ -43,6 +43,8 @@ class InterchangeNoteCode(StrEnum):
     INVALID_SENDER_ID = "006"
     INVALID_RECEIVER_QUALIFIER = "007"
     INVALID_RECEIVER_ID = "008"
+    UNKNOWN_RECEIVER_ID = "009"
+    """ISA08 is well formed but not the receiver's id: the interchange is for someone else."""
     INVALID_DATE = "014"
     INVALID_TIME = "015"
     INVALID_VERSION = "017"
@@ -59,10 +61,15 @@ class InterchangeNoteCode(StrEnum):
 
 
 REJECTING_NOTES = frozenset(
-    {"004", "005", "007", "010", "011", "012", "013", "014", "015", "016", "017", "018"}
-    | {"022", "023", "024", "025", "026", "027"}
+    {"004", "005", "006", "007", "008", "009", "010", "011", "012", "013", "014", "015", "016"}
+    | {"017", "018", "020", "022", "023", "024", "025", "026", "027"}
 )
-"""TA105 codes that reject the interchange (TA104 R); the others accept it with errors (E)."""
+"""TA105 codes that reject the interchange (TA104 R); the others accept it with errors (E).
+
+A sender or receiver that is missing or not the partnership's (005-009) rejects it: nothing of
+an interchange not from the partner to us is acted on. So does an ISA15 that is neither P, T nor
+I (020): whether it is test data cannot be told, and test data must never become live orders.
+"""
 
 
 class GroupErrorCode(StrEnum):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from connectors.formats.x12._acks import (
     REJECTING_GROUP_CODES,
@@ -348,6 +348,11 @@ class InterchangeEnd:
         rejecting = [note.code for note in self.notes if note.code in REJECTING_NOTES]
         codes = rejecting or [note.code for note in self.notes]
         return codes[0] if codes else "000"
+
+    def with_notes(self, *notes: EnvelopeNote) -> InterchangeEnd:
+        """This interchange with `notes` first: problems found beyond the syntax (an ISA06 that is
+        not the partner's, say), so that the TA1 and `rejection` say them too."""
+        return replace(self, notes=(*notes, *self.notes))
 
     def acknowledge(self) -> InterchangeAck:
         """The TA1 content for this interchange."""
