@@ -153,13 +153,17 @@ class X12PartnerConnector:
         """The canonical order of an 850 (`X12Error` with a position when it cannot be read)."""
         return read_850(transaction_set, self.config.inbound, tz=tz)
 
-    def wants_ta1(self, header: InterchangeHeader, *, rejected: bool = False) -> bool:
+    def wants_ta1(
+        self, header: InterchangeHeader, *, rejected: bool = False, empty: bool = False
+    ) -> bool:
         """True when this interchange gets a TA1: always, when the partner asks (ISA14=1), and
-        whenever its envelope is rejected (unless the partner takes none): a 997 cannot say an
-        interchange was rejected, and without an answer the partner would think it delivered."""
+        whenever its envelope is rejected or it holds no functional group (unless the partner
+        takes none): a 997 cannot say an interchange was rejected, an interchange without groups
+        has no 997, and without an answer the partner would think it delivered."""
         if self.config.ta1 == "always":
             return True
-        return self.config.ta1 == "requested" and (header.acknowledgment_requested or rejected)
+        asked = header.acknowledgment_requested or rejected or empty
+        return self.config.ta1 == "requested" and asked
 
     def acknowledge_interchange(
         self, end: InterchangeEnd, *, numbers: ControlNumbers, now: datetime
@@ -408,7 +412,9 @@ class X12PartnerConnector:
         end = self._answering(end)
         header = end.header
         rejected = end.rejection is not None
-        ta1 = end.acknowledge() if self.wants_ta1(header, rejected=rejected) else None
+        empty = end.group_count == 0
+        wanted = self.wants_ta1(header, rejected=rejected, empty=empty)
+        ta1 = end.acknowledge() if wanted else None
         reply = None
         if acks and self.config.acknowledgment != "none":
             reply = self.build_acknowledgement(

@@ -266,3 +266,37 @@ def test_a_mailbag_keeps_its_good_interchanges_when_one_is_misaddressed(
     (logged,) = inbound(client)
     assert "SOMEONEELSE" in logged["detail"]
     assert raw(client, logged["id"]) == body
+
+
+def test_a_line_break_inside_a_fixed_width_isa_field_is_answered_with_a_ta1(
+    client: TestClient,
+) -> None:
+    """Found by fuzzing: a line feed in ISA08's padding made the body unreadable (400)."""
+    sent = retailer_interchange(order_850("RT-40", [("AC-1001", 1, "1")]), control="000000915")
+    body = isa_field(sent, 8, b"B2CONNECT    \n")
+    response = post(client, body)
+    assert response.status_code == 200, response.text
+    assert response.content.startswith(OUR_ANSWER)
+    assert b"TA1*000000915*260115*1200*R*008~" in response.content
+    assert orders(client) == set()
+    (logged,) = inbound(client)
+    assert logged["outcome"] == "rejected"
+    assert raw(client, logged["id"]) == body
+
+
+def test_an_interchange_without_groups_is_answered_with_a_ta1(client: TestClient) -> None:
+    """Found by fuzzing: an IEA right after the ISA (the group follows outside the interchange)
+    got 202 and no body - no 997 to send, and no TA1 asked for. With nothing for a 997 the TA1
+    is the answer (here E 021: IEA01 says one group); the stray group is recorded, not applied."""
+    sent = retailer_interchange(order_850("RT-41", [("AC-1001", 1, "1")]), control="000000916")
+    isa, rest = sent.split(b"~\n", 1)
+    body = isa + b"~\nIEA*1*000000916~\n" + rest
+    response = post(client, body)
+    assert response.status_code == 200, response.text
+    assert response.content.startswith(OUR_ANSWER)
+    assert b"TA1*000000916*260115*1200*E*021~" in response.content
+    assert b"ST*997" not in response.content
+    assert orders(client) == set()
+    (logged,) = inbound(client)
+    assert raw(client, logged["id"]) == body
+    assert "GS*PO" in (logged["detail"] or "")

@@ -31,6 +31,8 @@ _FIELD_LENGTHS = (2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1)
 _FREE_TEXT_FIELDS = frozenset({2, 4, 6, 8})
 """Authorization, security and ids: tolerated up to `_FREE_TEXT_LIMIT` characters."""
 _FREE_TEXT_LIMIT = 35
+FIXED_WIDTH_SEPARATORS = (3, 6, 17, 20, 31, 34, 50, 53, 69, 76, 81, 83, 89, 99, 101, 103)
+"""Where the 16 element separators of an ISA of the standard's fixed width (106) sit."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +146,8 @@ def parse_isa(text: str, *, byte_offset: int, complete: bool) -> IsaSegment | No
         return None  # the line break after the terminator decides `suffix`
     component, segment = text[last + 1], text[last + 2]
     elements = ("ISA", *text[4:last].split(element), component)
-    _check_fields(elements, element, where)
+    if tuple(separators) != FIXED_WIDTH_SEPARATORS:
+        _check_fields(elements, element, where)
     version, isa11 = elements[12].strip(), elements[11]
     suffix = _suffix(text, last + 3, segment)
     repetition = repetition_separator(isa11, version)
@@ -184,7 +187,12 @@ def _suffix(text: str, start: int, segment: str) -> str:
 
 def _check_fields(elements: tuple[str, ...], element: str, where: X12Position) -> None:
     """Refuse an ISA whose fields cannot be ISA fields: it is cut short, or the character after
-    `ISA` is not really its element separator (padding and short fields are fine)."""
+    `ISA` is not really its element separator (padding and short fields are fine).
+
+    Only for an ISA off the standard's fixed width: at that width the separators frame every
+    field beyond doubt, so a field holding a line break is a bad value the reader notes (the
+    partner gets a TA1 naming it), not a reason to leave the interchange unanswered.
+    """
     for position, limit in enumerate(_FIELD_LENGTHS, start=1):
         value = elements[position]
         free = position in _FREE_TEXT_FIELDS

@@ -653,7 +653,34 @@ def _isa_notes(isa: IsaSegment, header: InterchangeHeader) -> list[EnvelopeNote]
         note(codes.INVALID_ACK_REQUESTED, 14, f"{isa.value(14)!r} is not 0 or 1")
     if header.usage not in {"P", "T", "I"}:
         note(codes.INVALID_TEST_INDICATOR, 15, f"{header.usage!r} is not P, T or I")
+    noted = {n.position.element for n in notes}
+    for element, code in _CONTROL_CHARACTER_CODES.items():
+        value = isa.elements[element]
+        if element not in noted and _CONTROL.search(value):
+            note(code, element, f"{value!r} holds a control character")
     return notes
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+_CONTROL_CHARACTER_CODES = {
+    1: InterchangeNoteCode.INVALID_AUTHORIZATION_QUALIFIER,
+    2: InterchangeNoteCode.INVALID_AUTHORIZATION,
+    3: InterchangeNoteCode.INVALID_SECURITY_QUALIFIER,
+    4: InterchangeNoteCode.INVALID_SECURITY,
+    5: InterchangeNoteCode.INVALID_SENDER_QUALIFIER,
+    6: InterchangeNoteCode.INVALID_SENDER_ID,
+    7: InterchangeNoteCode.INVALID_RECEIVER_QUALIFIER,
+    8: InterchangeNoteCode.INVALID_RECEIVER_ID,
+    9: InterchangeNoteCode.INVALID_DATE,
+    10: InterchangeNoteCode.INVALID_TIME,
+    12: InterchangeNoteCode.INVALID_VERSION,
+    13: InterchangeNoteCode.INVALID_CONTROL_NUMBER,
+    14: InterchangeNoteCode.INVALID_ACK_REQUESTED,
+    15: InterchangeNoteCode.INVALID_TEST_INDICATOR,
+}
+"""The TA105 code for an ISA field holding a control character (a line break, say, in an ISA
+read at its fixed width). ISA11 is left out: from 00402 it is the repetition separator, which
+may well be a control character."""
 
 
 def _valid_clock(value: str, pattern: str) -> bool:

@@ -12,6 +12,7 @@ from connectors.formats.x12 import (
     ControlNumbers,
     GroupEnd,
     InterchangeEnd,
+    InterchangeFailure,
     X12InboundRules,
     X12SyntaxError,
     build_997,
@@ -116,3 +117,41 @@ def test_sets_sharing_an_st02_keep_their_own_verdicts() -> None:
     refused = good.ack.rejected("5")
     only_first = group.acknowledge([refused])
     assert [s.codes for s in only_first.sets] == [("5",), ("23",)]
+
+
+def isa_field(data: bytes, element: int, value: bytes) -> bytes:
+    """`data` with ISA element `element` (1-16) set to `value` at the element's fixed width."""
+    fields = data[:106].split(b"*")
+    fields[element] = value.ljust(len(fields[element]))
+    return b"*".join(fields) + data[106:]
+
+
+@pytest.mark.parametrize(
+    ("element", "value", "code"),
+    [
+        (2, b"   \r", "011"),
+        (3, b"0\r", "012"),
+        (8, b"SELLER    \n", "008"),
+        (13, b"000\r00001", "018"),
+    ],
+)
+def test_a_fixed_width_isa_with_a_control_character_in_a_field_is_read_and_rejected(
+    element: int, value: bytes, code: str
+) -> None:
+    """Found by fuzzing: a line break inside an ISA field made the whole body unreadable (400
+    problem+json). At the standard's fixed width the ISA is framed beyond doubt, so it is read,
+    and the field is noted with its TA105 code: the partner gets a TA1 saying what is wrong."""
+    data = isa_field(interchange([order_segments(1)]), element, value)
+    items = events(data)
+    assert not [item for item in items if isinstance(item, InterchangeFailure)]
+    end = next(item for item in items if isinstance(item, InterchangeEnd))
+    assert end.note_code == code  # ISA13 also differs from IEA02 (001), which does not reject
+    assert end.status is AckCode.REJECTED
+
+
+def test_an_isa_of_another_width_with_a_line_break_is_still_unreadable() -> None:
+    """Off the fixed width, a line break in a field means the ISA is cut short or its element
+    separator is not what it seems: nothing in it can be trusted to address an answer."""
+    data = interchange([order_segments(1)]).replace(b"*SELLER         *", b"*SEL\nLER*", 1)
+    (failure, *_) = events(data)
+    assert isinstance(failure, InterchangeFailure)
