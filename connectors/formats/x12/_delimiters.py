@@ -108,13 +108,17 @@ def repetition_separator(isa11: str, version: str) -> str | None:
     return isa11
 
 
-def parse_isa(text: str, *, byte_offset: int, complete: bool) -> IsaSegment | None:
+def parse_isa(
+    text: str, *, byte_offset: int, complete: bool, fixed_width: bool = False
+) -> IsaSegment | None:
     """Read the ISA at the start of `text` (which starts with `ISA`).
 
     Returns `None` when `text` ends before the segment terminator and more may come
     (`complete=False`). Raises `X12SyntaxError` with TA1-style reasons for an ISA that cannot
     be read: no usable element separator, fewer than 16 element separators, a component
     separator or terminator that is a letter or digit or repeats another delimiter.
+    `fixed_width` says the bytes had the standard's fixed width (`is_fixed_width`), which the
+    decoded text may not show when a field holds a multi-byte character.
     """
     where = X12Position(byte_offset=byte_offset, segment_id="ISA")
     if len(text) < 4:
@@ -146,7 +150,7 @@ def parse_isa(text: str, *, byte_offset: int, complete: bool) -> IsaSegment | No
         return None  # the line break after the terminator decides `suffix`
     component, segment = text[last + 1], text[last + 2]
     elements = ("ISA", *text[4:last].split(element), component)
-    if tuple(separators) != FIXED_WIDTH_SEPARATORS:
+    if not (fixed_width or tuple(separators) == FIXED_WIDTH_SEPARATORS):
         _check_fields(elements, element, where)
     version, isa11 = elements[12].strip(), elements[11]
     suffix = _suffix(text, last + 3, segment)
@@ -159,6 +163,17 @@ def parse_isa(text: str, *, byte_offset: int, complete: bool) -> IsaSegment | No
         msg = f"the ISA declares unusable delimiters: {error}"
         raise X12SyntaxError(msg, position=where) from None
     return IsaSegment(elements=elements, delimiters=delimiters, length=last + 3)
+
+
+def is_fixed_width(head: bytes) -> bool:
+    """True when `head` (bytes from `ISA` on) holds an ISA of the standard's fixed width: its
+    element separator (an ASCII byte) at each of the 16 offsets and nowhere else before ISA16."""
+    if len(head) <= FIXED_WIDTH_SEPARATORS[-1] or not head[3:4].isascii():
+        return False
+    element = head[3]
+    end = FIXED_WIDTH_SEPARATORS[-1] + 1
+    found = tuple(i for i in range(3, end) if head[i] == element)
+    return found == FIXED_WIDTH_SEPARATORS
 
 
 def _separators(text: str, element: str) -> list[int]:

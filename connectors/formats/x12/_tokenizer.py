@@ -22,7 +22,13 @@ import codecs
 from dataclasses import dataclass
 from itertools import accumulate
 
-from connectors.formats.x12._delimiters import MAX_ISA_CHARS, Delimiters, IsaSegment, parse_isa
+from connectors.formats.x12._delimiters import (
+    MAX_ISA_CHARS,
+    Delimiters,
+    IsaSegment,
+    is_fixed_width,
+    parse_isa,
+)
 from connectors.formats.x12._errors import X12Position, X12SyntaxError, X12UnsupportedError
 
 DEFAULT_WINDOW = 64 * 1024
@@ -299,7 +305,12 @@ class Tokenizer:
         decoder = codecs.getincrementaldecoder(self.encoding)("surrogateescape")
         text = decoder.decode(probe, final=complete)
         try:
-            isa = parse_isa(text, byte_offset=self.consumed, complete=complete)
+            isa = parse_isa(
+                text,
+                byte_offset=self.consumed,
+                complete=complete,
+                fixed_width=is_fixed_width(probe),
+            )
         except X12SyntaxError as error:
             self._pos = pos + len(_ISA)
             self._mode = "resync"

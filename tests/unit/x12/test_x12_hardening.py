@@ -155,3 +155,14 @@ def test_an_isa_of_another_width_with_a_line_break_is_still_unreadable() -> None
     data = interchange([order_segments(1)]).replace(b"*SELLER         *", b"*SEL\nLER*", 1)
     (failure, *_) = events(data)
     assert isinstance(failure, InterchangeFailure)
+
+
+def test_a_fixed_width_isa_is_read_by_its_bytes_when_a_field_holds_multibyte_text() -> None:
+    """Found by fuzzing: ISA06 held a two-byte UTF-8 character and a line feed. Its bytes sit at
+    the fixed width, its decoded text does not (one character less), and the ISA was refused."""
+    data = isa_field(interchange([order_segments(1)]), 6, b"BUY\xc9\x86\nER")
+    items = events(data)
+    assert not [item for item in items if isinstance(item, InterchangeFailure)]
+    end = next(item for item in items if isinstance(item, InterchangeEnd))
+    assert end.note_code == "006"
+    assert end.status is AckCode.REJECTED
