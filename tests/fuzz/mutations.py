@@ -342,7 +342,8 @@ def _x12_mailbag(draw: Draw, parts: X12Parts) -> str:
     body = parts.segments
     extra: list[list[bytes]] = []
     for number in range(copies):
-        control = str(int(isa_control or b"0") + number + 1).zfill(9).encode()[-9:]
+        first = int(isa_control) if isa_control.strip().isdigit() else 0
+        control = str(first + number + 1).zfill(9).encode()[-9:]
         header = [b"ISA", *parts.isa[:12], control, *parts.isa[13:], parts.component]
         trailer = [list(s) for s in body]
         if trailer and trailer[-1][0] == b"IEA" and len(trailer[-1]) > 2:

@@ -268,7 +268,7 @@ def x12_answer(
     if status >= 500:
         return [f"HTTP {status}: {answer[:160]!r}"]
     if status == 202:
-        if acknowledges:
+        if acknowledges and not _only_acknowledgements(sent):
             return ["HTTP 202 with no acknowledgement for a partner set up for 997s"]
         return []
     if status == 200:
@@ -287,6 +287,20 @@ def x12_answer(
     if status == 400 and readable_isa(sent):
         problems.append("HTTP 400 problem+json for a body whose ISA is readable (no TA1 or 997)")
     return problems
+
+
+def _only_acknowledgements(sent: bytes) -> bool:
+    """The body's groups are all the partner's own acknowledgements (GS01 FA), which are
+    never acknowledged: 202 with no body is their right answer."""
+    if len(sent) < 4:
+        return False
+    separator = sent[3:4]
+    groups = [
+        segment.split(separator)[1:2]
+        for segment in sent.replace(b"\r", b"").replace(b"\n", b"").split(sent[105:106] or b"~")
+        if segment.startswith(b"GS" + separator)
+    ]
+    return bool(groups) and all(group == [b"FA"] for group in groups)
 
 
 def x12_ack_agrees_with_store(engine: Engine, answer: bytes) -> list[str]:
