@@ -79,9 +79,11 @@ class SentenceGroup(TyperGroup):
 
 def describe_input(error: ValidationError) -> str:
     """A validation error of input (a JSON body) as `field: problem` pairs, without the input
-    values or pydantic's documentation links."""
+    values or pydantic's documentation links (a rule of a whole model: its sentence alone)."""
     problems = []
     for problem in error.errors(include_url=False, include_input=False, include_context=False):
-        where = ".".join(str(part) for part in problem["loc"]) or "body"
-        problems.append(f"{where}: {str(problem['msg']).removeprefix('Value error, ')}")
+        where = ".".join(str(part) for part in problem["loc"])
+        text = str(problem["msg"]).removeprefix("Value error, ")
+        # A rule of the whole model has no location; its sentence names the fields itself.
+        problems.append(f"{where}: {text}" if where else text)
     return "; ".join(problems)

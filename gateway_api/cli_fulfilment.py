@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from gateway_api.services.fulfilment import IssuedResult
 
 _M = TypeVar("_M", bound=BaseModel)
+_C = TypeVar("_C")
 
 orders_app = typer.Typer(
     help="Orders: list and show them; confirm, ship and invoice them.",
@@ -52,7 +53,12 @@ OrderId = Annotated[str, typer.Argument(help="The buyer's order number.")]
 Body = Annotated[str, typer.Argument(help="JSON body, as for the API; '-' reads stdin.")]
 
 
-def _parse(model: type[_M], body: str) -> _M:
+def _command(model: type[_M], body: str, build: Callable[[_M], _C]) -> _C:
+    """The domain command of a JSON body, or one sentence and exit 2 when it cannot be one.
+
+    Both steps can refuse the body: the request model checks its fields, and building the
+    command checks the canonical parts it makes (a package marked `is_sscc` must be an SSCC-18).
+    """
     text = sys.stdin.read() if body == "-" else body
     try:
         data = json.loads(text)
@@ -60,7 +66,7 @@ def _parse(model: type[_M], body: str) -> _M:
         msg = f"invalid body: not JSON ({error.msg} at line {error.lineno} column {error.colno})"
         raise fail(msg) from None
     try:
-        return model.model_validate(data)
+        return build(model.model_validate(data))
     except ValidationError as error:
         raise fail(f"invalid body: {describe_input(error)}") from None
 
@@ -96,7 +102,7 @@ def confirm(partner: Partner, order_id: OrderId, body: Body) -> None:
     """Accept, reject or detail an order: '{"type": "accept"}'."""
     from gateway_api.http.fulfilment_models import ConfirmIn  # noqa: PLC0415
 
-    command = _parse(ConfirmIn, body).command()
+    command = _command(ConfirmIn, body, ConfirmIn.command)
     _act(partner, order_id, lambda r, u: r.fulfilment.confirm(u, command))
 
 
@@ -105,7 +111,7 @@ def ship(partner: Partner, order_id: OrderId, body: Body) -> None:
     """Record a shipment: '{"delivery_date": "...", "lines": [...], "carrier": {...}}'."""
     from gateway_api.http.fulfilment_models import ShipIn  # noqa: PLC0415
 
-    command = _parse(ShipIn, body).command()
+    command = _command(ShipIn, body, ShipIn.command)
     _act(partner, order_id, lambda r, u: r.fulfilment.ship(u, command))
 
 
@@ -120,7 +126,7 @@ def invoice(partner: Partner, order_id: OrderId, body: Body = "{}") -> None:
     """Invoice shipped lines: '{"tax_rate": "8.25", "shipping": "12.50"}'."""
     from gateway_api.http.fulfilment_models import InvoiceIn  # noqa: PLC0415
 
-    command = _parse(InvoiceIn, body).command()
+    command = _command(InvoiceIn, body, InvoiceIn.command)
     _act(partner, order_id, lambda r, u: r.fulfilment.invoice(u, command))
 
 
@@ -129,7 +135,7 @@ def credit(partner: Partner, order_id: OrderId, body: Body) -> None:
     """Issue a credit memo: '{"amount": "10.00", "reason": "damaged in transit"}'."""
     from gateway_api.http.fulfilment_models import CreditIn  # noqa: PLC0415
 
-    command = _parse(CreditIn, body).command()
+    command = _command(CreditIn, body, CreditIn.command)
     _act(partner, order_id, lambda r, u: r.fulfilment.credit(u, command))
 
 
