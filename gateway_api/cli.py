@@ -211,13 +211,6 @@ def demo(
             "B2CONNECT_ENVIRONMENT=development (it uses its own scratch database)."
         )
         raise CliError(msg)
-    if not settings.serves_demo_partners:
-        # run_demo builds its Settings from the environment too (gateway_api/demo/script.py).
-        msg = (
-            "`b2connect demo` runs the demo partners, which B2CONNECT_DEMO_PARTNERS=false "
-            "turns off: unset it for the demo (it uses its own scratch database)."
-        )
-        raise CliError(msg)
     _require_writable(out)
     settings_dtd = dtd_dir if dtd_dir is not None else settings.cxml_dtd_dir
     summary = run_demo(out, say=console.print, dtd_dir=settings_dtd)

@@ -44,7 +44,7 @@ from gateway_api.http.threaded_server import serve_in_thread
 from gateway_api.runtime import Runtime, build_runtime
 from gateway_api.services.jobs import dispatch_outbox
 from gateway_api.services.partners import PartnerDirectory
-from gateway_api.settings import Settings
+from gateway_api.settings import Environment, Settings
 from gateway_api.store.engine import build_engine
 from gateway_api.store.migrate import upgrade
 from mappings.engine import MappingStore, default_mappings_root
@@ -112,6 +112,10 @@ def run_demo(out_dir: Path, *, say: Say = print, dtd_dir: Path | None = None) ->
             mappings_dir=mappings,
             hostname="demo.b2connect.local",
             cxml_dtd_dir=dtd_dir,
+            # Its own scratch world: whatever the shell's B2CONNECT_* say about the server.
+            environment=Environment.DEVELOPMENT,
+            demo_partners=True,
+            admin_token=None,
         )
         engine = build_engine(settings.database_url, pool_size=1)
         upgrade(engine)
