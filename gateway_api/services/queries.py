@@ -8,7 +8,13 @@ from uuid import UUID
 
 from gateway_api.domain import Order
 from gateway_api.store.ports import UnitOfWorkFactory
-from gateway_api.store.records import DocumentRecord, OrderSummary, OutboxRecord, StoredEvent
+from gateway_api.store.records import (
+    DeadLetterStatus,
+    DocumentRecord,
+    OrderSummary,
+    OutboxRecord,
+    StoredEvent,
+)
 from schemas import MappingReference
 
 
@@ -23,11 +29,6 @@ class OrderDetail:
     updated_at: datetime
 
 
-OPEN_DEAD_LETTERS_CAP = 10_000
-"""Open dead letters are counted up to here (the count reads their rows; past this many, the
-number matters less than that someone looks)."""
-
-
 @dataclass(frozen=True)
 class Backlog:
     """What waits for the hub or for a person: the health and metrics numbers."""
@@ -35,7 +36,7 @@ class Backlog:
     outbox: dict[str, int]
     """Outbox rows per status (`pending` is the delivery backlog, `dead` gave up)."""
     open_dead_letters: int
-    """Dead letters waiting for a fix and a replay (at most `OPEN_DEAD_LETTERS_CAP`)."""
+    """Dead letters waiting for a fix and a replay (exact: counted by the store, not loaded)."""
 
 
 class QueryService:
@@ -130,5 +131,5 @@ class QueryService:
         """Outbox rows per status and open dead letters, in one short transaction."""
         with self._uow() as uow:
             outbox = uow.outbox.counts()
-            open_letters = uow.dead_letters.query(status="open", limit=OPEN_DEAD_LETTERS_CAP)
-        return Backlog(outbox=outbox, open_dead_letters=len(open_letters))
+            open_letters = uow.dead_letters.count(status=DeadLetterStatus.OPEN.value)
+        return Backlog(outbox=outbox, open_dead_letters=open_letters)

@@ -394,6 +394,14 @@ class SqlDeadLetterRepository:
         )
         return [_dead_letter(row) for row in rows]
 
+    def count(self, *, status: str | None = None) -> int:
+        """How many dead letters (in `status`), counted by the database: no row is loaded."""
+        c = t.dead_letters.c
+        query = select(func.count()).select_from(t.dead_letters)
+        if status is not None:
+            query = query.where(c.status == status)
+        return int(self._c.execute(query).scalar_one())
+
     def mark_replayed(self, dead_letter_id: UUID, *, at: datetime) -> None:
         """The replay succeeded."""
         c = t.dead_letters.c

@@ -557,6 +557,11 @@ class FakeDeadLetterRepository(DeadLetterRepository):
         rows = [r for r in self._uow.tables.dead_letters.values() if _matches(r, wanted)]
         return sorted(rows, key=lambda r: (r.created_at, r.id))[:limit]
 
+    def count(self, *, status: str | None = None) -> int:
+        """How many dead letters (in `status`)."""
+        wanted = {"status": status}
+        return sum(1 for r in self._uow.tables.dead_letters.values() if _matches(r, wanted))
+
     def mark_replayed(self, dead_letter_id: UUID, *, at: datetime) -> None:
         _update(
             self._uow.tables.dead_letters,
