@@ -337,11 +337,20 @@ class CxmlPlatformConnector:
         )
 
 
+_ACCEPTED = frozenset({Disposition.STORED, Disposition.DUPLICATE, Disposition.TEST})
+"""What the core did with a document the sender need not hear more about than 200."""
+
+
 def answer_status(result: DocumentResult) -> CxmlStatus:
-    """The cXML status telling the sender what became of its document."""
+    """The cXML status telling the sender what became of its document.
+
+    A duplicate (the order is already stored with this content) and test data of a live
+    partnership are accepted: 200 with the core's words, so the platform neither retries nor
+    shows its buyer an error for a document that needs nothing more.
+    """
     message = result.message or ""
-    if result.disposition is Disposition.STORED:
-        return CxmlStatus.ok()
+    if result.disposition in _ACCEPTED:
+        return CxmlStatus.ok(message)
     if result.disposition is Disposition.HELD:
         if result.reason is Reason.SEQUENCE:
             return CxmlStatus.conflict(message)

@@ -151,9 +151,27 @@ def test_out_of_order_versions(client: TestClient) -> None:
 
 def test_new_for_an_existing_order_is_a_conflict(client: TestClient) -> None:
     post(client, "coupa-demo", order_request(order_id="PO-301", payload_id="n1@x"))
-    http, answer = post(client, "coupa-demo", order_request(order_id="PO-301", payload_id="n2@x"))
+    # Another order under the same id and version: a conflict, not a resend.
+    other = order_request(order_id="PO-301", payload_id="n2@x", lines=[Line("1002", Decimal("3"))])
+    http, answer = post(client, "coupa-demo", other)
     assert (http, answer.code) == (409, 409)
     assert "already exists" in answer.message
+    assert only_order(client, "coupa-demo", "PO-301")["current_payload_id"] == "n1@x"
+
+
+def test_identical_order_resent_with_a_new_payload_id_is_a_duplicate(
+    client: TestClient,
+) -> None:
+    post(client, "coupa-demo", order_request(order_id="PO-303", payload_id="r1@x"))
+    http, answer = post(client, "coupa-demo", order_request(order_id="PO-303", payload_id="r2@x"))
+    assert (http, answer.code) == (200, 200)
+    assert "already stored with this content; nothing changed" in answer.message
+
+    order = only_order(client, "coupa-demo", "PO-303")
+    assert [h["payload_id"] for h in order["history"]] == ["r1@x"]
+    assert client.get("/dead-letters").json() == []
+    resent = client.get("/documents", params={"payload_id": "r2@x"}).json()
+    assert [(d["outcome"], d["status_code"]) for d in resent] == [("duplicate", 200)]
 
 
 def test_change_after_delete_is_a_conflict(client: TestClient) -> None:
