@@ -7,7 +7,9 @@ rules against that progress and returns the canonical document to issue:
 - an order the buyer cancelled takes no confirmation, shipment or invoice;
 - a rejected order cannot be shipped or invoiced, and an order with shipments cannot be rejected;
 - a line never ships more than was ordered minus what the confirmation rejected;
-- an invoice bills only what was shipped and not yet invoiced; no invoice for nothing shipped.
+- an invoice bills only what was shipped and not yet invoiced; no invoice for nothing shipped;
+- an invoice is in the order currency and the hub never converts: a line the buyer priced in
+  another currency (`unit_price_currency`) is invoiced only at a unit price the request states.
 
 Breaking a rule of state raises `FulfilmentConflictError` (HTTP 409); a request that does not
 fit the order (unknown line, a split that does not add up) raises `FulfilmentInputError` (422).
@@ -38,6 +40,7 @@ from schemas import (
     InvoicePurpose,
     LineStatus,
     OrderConfirmation,
+    OrderLine,
     OrderReference,
     Package,
     ShipControl,
@@ -130,6 +133,9 @@ class LineQuantity:
 
     line_number: int
     quantity: Decimal
+    unit_price: Decimal | None = None
+    """Invoices only: the price per unit in the order currency, for a line the order does not
+    price in that currency (priced in another one, or not priced); otherwise the order's."""
 
 
 @dataclass(frozen=True)
@@ -432,6 +438,10 @@ class Fulfilment:
         quantities = self._quantities(
             command.lines, progress, lambda p: p.shippable, "may still ship", "nothing left to ship"
         )
+        priced = sorted(item.line_number for item in command.lines if item.unit_price is not None)
+        if priced:
+            msg = f"a shipment carries no prices; leave unit_price out of lines {priced}"
+            raise FulfilmentInputError(msg)
         shipment_id = command.shipment_id or _next_id(
             f"{self.order.order_id}-S", {notice.shipment_id for _, notice in self._notices()}
         )
@@ -521,14 +531,13 @@ class Fulfilment:
         )
         invoice_id = command.invoice_id or _next_id(f"{self.order.order_id}-I", self._invoice_ids())
         self._require_new_invoice_id(invoice_id)
+        stated = {item.line_number: item.unit_price for item in command.lines}
         lines = []
         for number, (line_number, quantity) in enumerate(quantities.items(), start=1):
             ordered = self.order.current.line(line_number)
             assert ordered is not None
-            if ordered.unit_price is None:
-                msg = f"line {line_number} has no unit price in the order; it cannot be invoiced"
-                raise FulfilmentInputError(msg)
-            subtotal = (quantity * ordered.unit_price).quantize(CENT, ROUND_HALF_UP)
+            unit_price = self._invoice_price(ordered, stated.get(line_number))
+            subtotal = (quantity * unit_price).quantize(CENT, ROUND_HALF_UP)
             tax = (
                 None
                 if command.tax_rate is None
@@ -540,7 +549,7 @@ class Fulfilment:
                     order_line_number=line_number,
                     quantity=quantity,
                     unit_of_measure=ordered.unit_of_measure,
-                    unit_price=ordered.unit_price,
+                    unit_price=unit_price,
                     subtotal=subtotal,
                     tax=tax,
                     taxes=()
@@ -589,6 +598,45 @@ class Fulfilment:
             comments=command.comments,
         )
         return Issue(document, invoice_id, document.operation.value)
+
+    def _invoice_price(self, ordered: OrderLine, stated: Decimal | None) -> Decimal:
+        """The price per unit a line is invoiced at, in the order currency.
+
+        An invoice states one currency (cXML InvoiceDetailRequest, X12 810 CUR, EDIFACT CUX) and
+        adds its lines up, so a price in another currency is never billed as if it were in the
+        order's: converting would need a rate and a date the buyer agreed to, which the hub does
+        not have. Such a line (or one without a price) is invoiced at a price the request
+        states; a line priced in the order currency is billed at the order's price.
+        """
+        currency = self.order.current.currency
+        n = ordered.line_number
+        other = ordered.unit_price_currency not in (None, currency)
+        if stated is not None:
+            if stated < 0:
+                msg = f"line {n}: the unit price must not be negative"
+                raise FulfilmentInputError(msg)
+            if ordered.unit_price is not None and not other and stated != ordered.unit_price:
+                msg = (
+                    f"line {n}: the order prices it at {ordered.unit_price} {currency} and an "
+                    "invoice bills the order's price; leave unit_price out"
+                )
+                raise FulfilmentInputError(msg)
+            return stated
+        if ordered.unit_price is None:
+            msg = (
+                f"line {n} has no unit price in the order; state its unit_price in {currency} "
+                "to invoice it, or leave it out of lines"
+            )
+            raise FulfilmentInputError(msg)
+        if other:
+            msg = (
+                f"line {n} is priced at {ordered.unit_price} {ordered.unit_price_currency}, not "
+                f"in the order currency {currency}, and the hub does not convert currencies; "
+                f"state the line's unit_price in {currency} to invoice it, or leave it out of "
+                "lines"
+            )
+            raise FulfilmentInputError(msg)
+        return ordered.unit_price
 
     def credit(self, command: CreditCommand, *, at: datetime) -> Issue:
         """A header-level credit memo against the order, at most what is invoiced."""

@@ -389,3 +389,81 @@ def test_a_shipment_names_carrier_and_tracking(ledger: _Ledger) -> None:
         ledger.fulfilment.ship(ShipCommand(delivery_date=LATER, tracking_numbers=("1Z",)), at=AT)
     with pytest.raises(FulfilmentInputError, match="carrier and at least one tracking"):
         ledger.fulfilment.ship(ShipCommand(delivery_date=LATER, carrier=UPS), at=AT)
+
+
+def _order_with_line_2_in_aud() -> Order:
+    order = _order()
+    current = order.current
+    lines = (
+        current.lines[0],
+        current.lines[1].model_copy(update={"unit_price_currency": "AUD"}),
+    )
+    priced = current.model_copy(update={"lines": lines})
+    placed, _ = Order.place("coupa-demo", priced, payload_id="po-aud@buyer", at=AT)
+    return placed
+
+
+def _ship_everything(ledger: _Ledger) -> None:
+    ledger.apply(
+        ledger.fulfilment.ship(
+            ShipCommand(delivery_date=LATER, carrier=UPS, tracking_numbers=("1Z1",)), at=AT
+        )
+    )
+
+
+def test_a_line_priced_in_another_currency_is_invoiced_only_at_a_stated_price() -> None:
+    ledger = _Ledger(_order_with_line_2_in_aud())
+    _ship_everything(ledger)
+    with pytest.raises(FulfilmentInputError, match=r"4\.10 AUD, not in the order currency USD"):
+        ledger.fulfilment.invoice(InvoiceCommand(), at=AT)
+    issue = ledger.fulfilment.invoice(
+        InvoiceCommand(
+            lines=(
+                LineQuantity(1, Decimal(10)),
+                LineQuantity(2, Decimal("2.5"), unit_price=Decimal("2.70")),
+            )
+        ),
+        at=AT,
+    )
+    invoice = issue.document
+    assert isinstance(invoice, Invoice)
+    assert invoice.currency == "USD"
+    assert [(x.unit_price, x.subtotal) for x in invoice.lines()] == [
+        (Decimal("12.50"), Decimal("125.00")),
+        (Decimal("2.70"), Decimal("6.75")),
+    ]
+    assert invoice.net_amount == Decimal("131.75")
+
+
+def test_a_stated_price_never_overrides_the_order_price_in_its_currency(ledger: _Ledger) -> None:
+    _ship_everything(ledger)
+    with pytest.raises(FulfilmentInputError, match=r"prices it at 12\.50 USD"):
+        ledger.fulfilment.invoice(
+            InvoiceCommand(lines=(LineQuantity(1, Decimal(10), unit_price=Decimal("9")),)), at=AT
+        )
+    same = LineQuantity(1, Decimal(10), unit_price=Decimal("12.50"))
+    issue = ledger.fulfilment.invoice(InvoiceCommand(lines=(same,)), at=AT)
+    assert isinstance(issue.document, Invoice)
+    assert issue.document.net_amount == Decimal("125.00")
+
+
+def test_a_shipment_carries_no_prices(ledger: _Ledger) -> None:
+    priced = LineQuantity(1, Decimal(1), unit_price=Decimal("12.50"))
+    with pytest.raises(FulfilmentInputError, match="a shipment carries no prices"):
+        ledger.fulfilment.ship(
+            ShipCommand(
+                delivery_date=LATER, carrier=UPS, tracking_numbers=("1Z1",), lines=(priced,)
+            ),
+            at=AT,
+        )
+
+
+def test_a_confirmation_of_a_line_priced_in_another_currency_states_no_amount() -> None:
+    """Confirmations echo quantities and dates only, so an AUD line is never restated as USD."""
+    ledger = _Ledger(_order_with_line_2_in_aud())
+    split = LineSplit(2, accepted=Decimal(2), rejected=Decimal("0.5"))
+    issue = ledger.fulfilment.confirm(ConfirmCommand(type="detail", lines=(split,)), at=AT)
+    confirmation = issue.document
+    assert isinstance(confirmation, OrderConfirmation)
+    assert (confirmation.currency, confirmation.total, confirmation.tax) == (None, None, None)
+    assert all(s.unit_price is None for line in confirmation.lines for s in line.statuses)
