@@ -9,13 +9,13 @@ interchange and message references come from the core's per-partner counters.
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import ClassVar, Literal
 
 from pydantic import SecretStr
 
+from connectors.core.bearer import token_is_valid
 from connectors.core.contract import Capability, ConnectorContext, ConnectorSpec
 from connectors.core.errors import (
     AuthenticityError,
@@ -127,11 +127,10 @@ class EdifactPartnerConnector:
         self.context = context
 
     def authenticate(self, presented: str | None) -> None:
-        """Check the bearer token in constant time; `AuthenticityError` names no secret."""
-        expected = self.config.api_token.get_secret_value().encode()
-        if not hmac.compare_digest((presented or "").encode(), expected):
-            msg = "the bearer token is not valid for this partner"
-            raise AuthenticityError(msg)
+        """Check the bearer token in constant time; `AuthenticityError` in the words an unknown
+        partner key gets (`connectors.core.bearer`), naming no secret."""
+        if not token_is_valid(presented, self.config.api_token.get_secret_value()):
+            raise AuthenticityError(UNKNOWN_PARTNER)  # an unknown key's words (no enumeration)
 
     # -- INBOUND ----------------------------------------------------------------------------
 
@@ -140,8 +139,8 @@ class EdifactPartnerConnector:
         if not request.trusted:
             try:
                 self.authenticate(request.bearer_token())
-            except AuthenticityError:
-                return InboundRefusal(AuthenticityError(UNKNOWN_PARTNER), kind="interchange")
+            except AuthenticityError as error:
+                return InboundRefusal(error, kind="interchange")
         try:
             events = list(read_edifact(request.body))
         except EdifactError as error:  # not EDIFACT at all, UTF-16, EBCDIC

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import tzinfo
 from typing import Any
 
+from connectors.core.bearer import NOT_AUTHENTIC, check_for_no_partner
 from connectors.core.contract import ConnectorContext
 from connectors.core.errors import AuthenticityError, ConnectorError, DocumentError
 from connectors.core.inbound import (
@@ -37,7 +38,8 @@ from connectors.formats.edifact import (
 
 CONTENT_TYPE = "application/edifact"
 IDEMPOTENCY_SCOPE = "edifact-interchange"
-UNKNOWN_PARTNER = "unknown partner or wrong credentials"
+UNKNOWN_PARTNER = NOT_AUTHENTIC
+"""The reason of every 401: an unknown key and a wrong token alike (`connectors.core.bearer`)."""
 _RECIPIENT_PASSWORD = 6
 """UNB S005 (recipient's reference/password) is the sixth element after the tag."""
 
@@ -191,8 +193,9 @@ class EdifactIngress:
         return mask_recipient_password(body) if b"UNB" in body else body
 
     def refuse_unknown(self, request: InboundRequest) -> InboundRefusal:
-        """The same 401 as a wrong token."""
-        del request
+        """The same 401 as a wrong token, after the same constant-time comparison (against a
+        dummy token), so that neither words nor timing tell an unknown key from a known one."""
+        check_for_no_partner(request.bearer_token())
         return InboundRefusal(AuthenticityError(UNKNOWN_PARTNER), kind="interchange")
 
     def reply_refusal(self, refusal: InboundRefusal, context: ConnectorContext) -> InboundReply:

@@ -7,7 +7,6 @@ connector is stateless: control numbers come from the core's per-partner counter
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, tzinfo
@@ -15,6 +14,7 @@ from typing import ClassVar, Literal
 
 from pydantic import SecretStr
 
+from connectors.core.bearer import token_is_valid
 from connectors.core.contract import Capability, ConnectorContext, ConnectorSpec
 from connectors.core.errors import (
     AuthenticityError,
@@ -139,11 +139,10 @@ class X12PartnerConnector:
         self.context = context
 
     def authenticate(self, presented: str | None) -> None:
-        """Check the bearer token in constant time; `AuthenticityError` names no secret."""
-        expected = self.config.api_token.get_secret_value().encode()
-        if not hmac.compare_digest((presented or "").encode(), expected):
-            msg = "the bearer token is not valid for this partner"
-            raise AuthenticityError(msg)
+        """Check the bearer token in constant time; `AuthenticityError` in the words an unknown
+        partner key gets (`connectors.core.bearer`), naming no secret."""
+        if not token_is_valid(presented, self.config.api_token.get_secret_value()):
+            raise AuthenticityError(UNKNOWN_PARTNER)  # an unknown key's words (no enumeration)
 
     def events(self, body: bytes) -> Iterator[X12Event]:
         """The interchanges, groups and transaction sets in `body` (a mailbag is fine)."""
@@ -193,8 +192,8 @@ class X12PartnerConnector:
         if not request.trusted:
             try:
                 self.authenticate(request.bearer_token())
-            except AuthenticityError:
-                return InboundRefusal(AuthenticityError(UNKNOWN_PARTNER), kind="interchange")
+            except AuthenticityError as error:
+                return InboundRefusal(error, kind="interchange")
         try:
             events = list(self.events(request.body))  # the body is in memory already
         except X12Error as error:  # not X12 at all (or EBCDIC, UTF-16): nothing to answer

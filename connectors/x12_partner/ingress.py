@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import tzinfo
 from typing import Any
 
+from connectors.core.bearer import NOT_AUTHENTIC, check_for_no_partner
 from connectors.core.contract import ConnectorContext
 from connectors.core.errors import (
     AuthenticityError,
@@ -43,7 +44,8 @@ from connectors.formats.x12 import (
 
 CONTENT_TYPE = "application/edi-x12"
 IDEMPOTENCY_SCOPE = "x12-interchange"
-UNKNOWN_PARTNER = "unknown partner or wrong credentials"
+UNKNOWN_PARTNER = NOT_AUTHENTIC
+"""The reason of every 401: an unknown key and a wrong token alike (`connectors.core.bearer`)."""
 
 
 def set_reference(transaction_set: TransactionSet) -> str:
@@ -149,8 +151,9 @@ class X12Ingress:
         return body
 
     def refuse_unknown(self, request: InboundRequest) -> InboundRefusal:
-        """The same 401 as a wrong token."""
-        del request
+        """The same 401 as a wrong token, after the same constant-time comparison (against a
+        dummy token), so that neither words nor timing tell an unknown key from a known one."""
+        check_for_no_partner(request.bearer_token())
         return InboundRefusal(AuthenticityError(UNKNOWN_PARTNER), kind="interchange")
 
     def reply_refusal(self, refusal: InboundRefusal, context: ConnectorContext) -> InboundReply:
