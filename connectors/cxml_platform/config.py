@@ -72,7 +72,10 @@ class CxmlPlatformConfig(BaseModel):
     extrinsics: dict[str, dict[str, str]] = Field(default_factory=dict)
     """Fixed Extrinsic name/value pairs added to every outbound document of a kind."""
     deployment_mode: Literal["production", "test"] = "production"
-    """`Request@deploymentMode` of the documents we send (test for a platform's test realm)."""
+    """The platform realm of this partnership: `Request@deploymentMode` of the documents we send,
+    and what a document marked `deploymentMode="test"` is. In production it is test data,
+    answered 200 and logged as `test` but never applied; in test (a platform's test realm, the
+    demo partners) it is the partnership's own traffic and stored."""
 
     @model_validator(mode="after")
     def _version_fits_the_outbound_kinds(self) -> CxmlPlatformConfig:

@@ -43,6 +43,7 @@ from connectors.cxml_platform.delivery import read_receipt
 from connectors.cxml_platform.ingress import (
     CONTENT_TYPE,
     http_status,
+    is_test_document,
     joined_note,
     order_document,
     order_notes,
@@ -135,7 +136,13 @@ class CxmlPlatformConnector:
             document, tz=tz, kinds=self.spec.inbound_documents, adjust=self.adjust_order
         )
         note = joined_note(*order_notes(item), self._dtd_note(document))
-        return single_batch(document, item, note)
+        return single_batch(document, item, note, test=self._is_test(document))
+
+    def _is_test(self, document: CxmlDocument) -> bool:
+        """Test data sent into a live partnership (`deploymentMode="test"` while the profile's
+        `deployment_mode` is production): answered 200 and logged as test, never applied. A
+        partnership in the platform's test realm takes test documents as its own traffic."""
+        return is_test_document(document) and self.config.deployment_mode == "production"
 
     def acknowledge(
         self,

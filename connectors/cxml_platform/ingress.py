@@ -69,6 +69,11 @@ def refusal_status(error: ConnectorError) -> CxmlStatus:
     return CxmlStatus.internal_server_error("internal error; please retry later")
 
 
+def is_test_document(document: CxmlDocument) -> bool:
+    """True when the platform marked the document as test data (`deploymentMode="test"`)."""
+    return (document.deployment_mode or "").strip().lower() == "test"
+
+
 def order_document(
     document: CxmlDocument,
     *,
@@ -145,13 +150,17 @@ def _problem(document: CxmlDocument, reason: Reason, message: str) -> InboundDoc
     )
 
 
-def single_batch(document: CxmlDocument, item: InboundDocument, note: str | None) -> InboundBatch:
-    """A cXML body is one unit holding one document, deduplicated by its payloadID."""
+def single_batch(
+    document: CxmlDocument, item: InboundDocument, note: str | None, *, test: bool = False
+) -> InboundBatch:
+    """A cXML body is one unit holding one document, deduplicated by its payloadID; `test`
+    when it is test data the partnership must answer but never apply."""
     unit = InboundUnit(
         idempotency_scope=IDEMPOTENCY_SCOPE,
         idempotency_key=document.payload_id,
         reference=document.payload_id,
         documents=(item,),
+        test=test,
     )
     return InboundBatch(kind=document.kind, reference=document.payload_id, units=(unit,), note=note)
 
@@ -237,6 +246,7 @@ __all__ = [
     "IDEMPOTENCY_SCOPE",
     "CxmlIngress",
     "http_status",
+    "is_test_document",
     "joined_note",
     "order_document",
     "order_notes",
