@@ -117,7 +117,12 @@ def _mentions_secret(body: bytes, secrets: Sequence[str]) -> bool:
     return any(form in body for s in secrets for form in secret_forms(s).values())
 
 
-def _is_utf8(body: bytes) -> bool:
+def _is_xml_text(body: bytes) -> bool:
+    """UTF-8 without a NUL byte: text an XML parser could read. U+0000 is no XML character
+    (XML 1.0 section 2.2), so a body holding one is binary or another encoding, and the cXML
+    masking may withhold it (connectors/formats/cxml/_redact.py) rather than guess."""
+    if b"\x00" in body:
+        return False
     try:
         body.decode("utf-8")
     except UnicodeDecodeError:
@@ -137,8 +142,8 @@ def raw_bytes_stored(
     bytes received (gateway_api/services/document_log.py), holding the bytes themselves (cut to
     the audit limit when the sender was not authenticated) unless masking had a reason to touch
     them: a secret or a SharedSecret tag in some encoding, or (with `undecodable_masked`, for
-    cXML) a body that is not UTF-8, which may be stored so that no secret can be read back; or
-    `exact` is off."""
+    cXML) a body that is not UTF-8 XML text (`_is_xml_text`), which may be stored so that no
+    secret can be read back; or `exact` is off."""
     digest = hashlib.sha256(body).hexdigest()
     with engine.connect() as connection:
         rows = list(
@@ -156,7 +161,7 @@ def raw_bytes_stored(
         problems.append(f"documents.size is {row['size']}, the body had {len(body)} bytes")
     stored = bytes(row["body"])
     expected = body[:AUDIT_BODY_LIMIT] if row["body_truncated"] else body
-    undecodable = undecodable_masked and not _is_utf8(body)
+    undecodable = undecodable_masked and not _is_xml_text(body)
     may_differ = not exact or undecodable or _mentions_secret(body, secrets)
     if stored != expected and not may_differ:
         at = next(

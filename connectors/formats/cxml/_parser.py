@@ -36,6 +36,8 @@ _UNSAFE_MESSAGES = (
     "amplification",
 )
 _TRAILING_POSITION = re.compile(r",? line \d+, column \d+\s*$")
+_GLUED_SECRET_NAME = re.compile(r"(?i)(SharedSecret)[\w.:-]+")
+"""A tag name that starts with SharedSecret and goes on: the value glued to a damaged tag."""
 
 
 class _Tools(threading.local):
@@ -83,7 +85,16 @@ def _thread_tools() -> tuple[etree.XMLParser, etree.XPath]:
 
 
 def _classify(error: etree.XMLSyntaxError) -> MalformedDocumentError | UnsafeDocumentError:
-    message = shorten(_TRAILING_POSITION.sub("", str(error.msg or error).strip()), 200)
+    """The refusal, in a sentence that quotes nothing of the document's text.
+
+    libxml2 puts a quote of the document on the lines after its first ("CData section not
+    finished\\n<the next 50 bytes>"), which in a cXML header is the SharedSecret; and it names
+    tags, so a value glued to a damaged `<SharedSecret` tag would be quoted as a tag name. The
+    message keeps its first line and masks such names; the location still points at the byte.
+    """
+    text = _TRAILING_POSITION.sub("", str(error.msg or error).strip())
+    first_line = text.split("\n", maxsplit=1)[0].strip()
+    message = shorten(_GLUED_SECRET_NAME.sub(r"\1***", first_line), 200)
     line, column = error.position
     location = f"line {line}, column {column}"
     if any(marker in message for marker in _UNSAFE_MESSAGES):

@@ -81,6 +81,14 @@ def test_a_closing_tag_that_is_not_one_does_not_end_the_secret() -> None:
     assert mask_shared_secrets(body) == b"<SharedSecret>***"
 
 
+def test_a_stray_closing_tag_before_the_secret_does_not_stop_the_masking() -> None:
+    """Found by the property above: the scan went on past a damaged tag only in the
+    expressions, so a lone `</SharedSecret>` first let the secret after it through."""
+    body = b"</SharedSecret><SharedSecret></Credential>s3cret"
+    assert b"s3cret" not in reference(body)
+    assert b"s3cret" not in mask_shared_secrets(body)
+
+
 def test_typical_cases() -> None:
     order = b"<Sender><Credential><SharedSecret>abc</SharedSecret></Credential></Sender>"
     assert mask_shared_secrets(order) == order.replace(b">abc<", b">***<")

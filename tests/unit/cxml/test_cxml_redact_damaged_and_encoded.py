@@ -30,6 +30,9 @@ DAMAGED_TAGS = {
     "upper case": f"<SHAREDSECRET>{SECRET}</SHAREDSECRET>",
     "namespace prefix": f"<c:SharedSecret>{SECRET}</c:SharedSecret>",
     "CDATA value": f"<SharedSecret><![CDATA[{SECRET}]]></SharedSecret>",
+    "longer name, never closed": f"<SharedSecretX>{SECRET}",
+    "value glued to the name, never closed": f"<SharedSecret{SECRET}",
+    "unclosed CDATA": f"<SharedSecret><![CDATA[{SECRET}</SharedSecret>",
 }
 
 
@@ -94,6 +97,32 @@ def test_a_utf16_body_whose_first_bytes_are_damaged_is_still_masked() -> None:
     assert SECRET.encode("utf-16-be") not in masked
 
 
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32", "utf-32-le"])
+@pytest.mark.parametrize("lost", [1, 3])
+def test_a_wide_body_that_lost_bytes_before_its_secret_is_still_masked(
+    codec: str, lost: int
+) -> None:
+    """Found by fuzzing: a byte lost in the middle shifts everything after it to another
+    alignment than the byte order mark names, where the secret still reads in clear."""
+    body = _declared(ORDER, codec).encode(codec)
+    cut = len(body) // 8
+    body = body[:cut] + body[cut + lost :]
+
+    masked = mask_shared_secrets(body)
+
+    for wide in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"):
+        assert SECRET.encode(wide) not in masked
+
+
+@pytest.mark.parametrize("first", [b"\x01", b"l", b""])
+def test_an_ebcdic_body_whose_first_byte_is_damaged_is_still_masked(first: bytes) -> None:
+    """Found by fuzzing: EBCDIC was only searched when its first tag or its lack of `<` said
+    so, and a body that had lost its first `<` went out in clear."""
+    body = first + _declared(ORDER, "cp500").encode("cp500")[1:]
+
+    assert SECRET.encode("cp500") not in mask_shared_secrets(body)
+
+
 def test_a_utf16_body_of_odd_length_is_masked() -> None:
     body = ORDER.encode("utf-16") + b"\x3c"
 
@@ -120,3 +149,26 @@ def test_an_ordinary_utf8_order_is_masked_as_before() -> None:
 def test_bodies_without_a_secret_are_kept_as_they_are() -> None:
     for body in (b"", b"<cXML/>", "<cXML>\u00e9</cXML>".encode(), b"ISA*00*", b"{}"):
         assert mask_shared_secrets(body) == body
+
+
+BOTH_TAGS_DAMAGED = {
+    "a space in both names": f"<Shared Secret>{SECRET}</Shared Secret>",
+    "both names cut": f"<SharedSecre>{SECRET}</SharedSecre>",
+    "closing tag cut off": f"<SharedSecre>{SECRET}</Sha",
+}
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "utf-16-le", "cp500"])
+@pytest.mark.parametrize("tag", BOTH_TAGS_DAMAGED.values(), ids=list(BOTH_TAGS_DAMAGED))
+def test_a_secret_whose_both_tags_are_damaged_is_masked_in_its_credential(
+    tag: str, codec: str
+) -> None:
+    """Found by fuzzing: with neither tag reading SharedSecret, the Sender's Credential still
+    says where the secret is; its From and To credentials are kept."""
+    text = _declared(ORDER, codec).replace(INTACT, tag)
+
+    masked = mask_shared_secrets(text.encode(codec)).decode(codec, errors="replace")
+
+    assert SECRET not in masked
+    assert masked.count("<Identity>") == text.count("<Identity>")
+    assert masked.count("***") == 1

@@ -167,6 +167,26 @@ def test_document_values_in_messages_are_cut_short() -> None:
     assert len(str(caught.value)) < 200
 
 
+@pytest.mark.parametrize(
+    "secret_element",
+    [
+        b"<SharedSecret><![CDATA[s3cret-value</SharedSecret>",
+        b"<SharedSecrets3cret-value></Credential>",
+        b"<!-- s3cret-value </SharedSecret>",
+    ],
+    ids=["unclosed CDATA", "value glued to the tag name", "unclosed comment"],
+)
+def test_parser_messages_quote_nothing_of_the_document(secret_element: bytes) -> None:
+    """libxml2 quotes the bytes after an unclosed CDATA section on a second line, and names
+    tags: in a cXML header that is the SharedSecret, and the message goes to the partner and
+    the document log."""
+    body = b'<cXML payloadID="1"><Credential>' + secret_element + b"</cXML>"
+    with pytest.raises(MalformedDocumentError) as caught:
+        parse_cxml(body)
+    assert "s3cret" not in str(caught.value)
+    assert caught.value.location
+
+
 def test_invalid_utf8_location_names_the_byte_offset() -> None:
     body = b'<cXML payloadID="1\xff">'
     with pytest.raises(MalformedDocumentError) as caught:
