@@ -208,7 +208,8 @@ class InboundUnit:
     in the unit's answer; the connector gives each of its documents a problem as well, and the
     log keeps this text with the body."""
     test: bool = False
-    """The partner marked the unit as test data (X12 ISA15=T) where its partnership is live:
+    """The partner marked the unit as test data (X12 ISA15=T, EDIFACT UNB 0035=1, cXML
+    `deploymentMode="test"`) where its partnership is live:
     it is read, checked and answered like any other, its body logged, but nothing of it is
     applied (no order, no dead letter) and its idempotency key is kept apart from live ones."""
 

@@ -97,6 +97,15 @@ class LineQuantityIn(_In):
     """How much."""
 
 
+class InvoiceLineIn(LineQuantityIn):
+    """A quantity of one order line to bill, and its price when the order cannot give it."""
+
+    unit_price: NonNegative | None = None
+    """The price per unit in the order currency, for a line the order prices in another
+    currency (or not at all); the hub never converts. Leave it out for every other line: they
+    are billed at the order's price."""
+
+
 class CarrierIn(_In):
     """The carrier: its SCAC code, its name, or both."""
 
@@ -174,7 +183,7 @@ class ShipIn(_In):
 class InvoiceIn(_In):
     """Invoice shipped quantities (default: everything shipped and not yet invoiced)."""
 
-    lines: list[LineQuantityIn] = Field(default_factory=list)
+    lines: list[InvoiceLineIn] = Field(default_factory=list)
     """Lines and quantities billed; empty bills everything shipped and not yet invoiced."""
     invoice_id: BusinessId | None = None
     """Our invoice number (default `<order id>-I<n>`); unique per partner."""
@@ -192,7 +201,10 @@ class InvoiceIn(_In):
     def command(self) -> InvoiceCommand:
         """The domain command."""
         return InvoiceCommand(
-            lines=tuple(LineQuantity(line.line_number, line.quantity) for line in self.lines),
+            lines=tuple(
+                LineQuantity(line.line_number, line.quantity, line.unit_price)
+                for line in self.lines
+            ),
             invoice_id=self.invoice_id,
             tax_rate=self.tax_rate,
             tax_category=self.tax_category,

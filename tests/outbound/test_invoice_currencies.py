@@ -82,3 +82,40 @@ def test_the_lines_in_the_order_currency_are_still_invoiced(buyer: Buyer) -> Non
     assert [(x["order_line_number"], x["unit_price"]) for x in portion["lines"]] == [(1, "10.50")]
     assert invoice["net_amount"] == "105.00"
     assert len(_invoices_queued(buyer, order)) == 1
+
+
+def test_a_line_in_another_currency_is_invoiced_at_the_price_the_request_states(
+    buyer: Buyer,
+) -> None:
+    """The refusal tells the user to state the line's unit_price in the order currency; the
+    API takes it, and the invoice bills that price, never the AUD figure."""
+    order = _order_with_a_line_in_aud(buyer, "PO-FX-3")
+    buyer.act(order, "shipments", SHIPPING)
+    lines = [
+        {"line_number": 1, "quantity": "10"},
+        {"line_number": 2, "quantity": "4", "unit_price": "2.10"},
+    ]
+
+    issued = buyer.act(order, "invoices", {"lines": lines})
+
+    invoice = issued["document"]
+    [portion] = invoice["orders"]
+    assert [(x["order_line_number"], x["unit_price"]) for x in portion["lines"]] == [
+        (1, "10.50"),
+        (2, "2.10"),
+    ]
+    assert invoice["net_amount"] == "113.40"
+
+
+def test_a_stated_price_for_a_line_the_order_prices_in_its_currency_is_refused(
+    buyer: Buyer,
+) -> None:
+    order = _order_with_a_line_in_aud(buyer, "PO-FX-4")
+    buyer.act(order, "shipments", SHIPPING)
+    lines = [{"line_number": 1, "quantity": "10", "unit_price": "9.99"}]
+
+    refused = buyer.api.post(f"/orders/{order}/invoices", json={"lines": lines})
+
+    assert refused.status_code == 422, refused.text
+    assert "leave unit_price out" in refused.json()["detail"]
+    assert _invoices_queued(buyer, order) == []
