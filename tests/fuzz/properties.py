@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any
 from lxml import etree
 from sqlalchemy import Engine, select
 
+from connectors.formats.cxml._redact import WITHHELD
 from gateway_api.services.document_log import AUDIT_BODY_LIMIT
 from gateway_api.store.tables import documents, metadata, orders
 
@@ -108,12 +110,15 @@ def secrets_readable(
     return found
 
 
-def _mentions_secret(body: bytes, secrets: Sequence[str]) -> bool:
-    """True when `body` has anything a masker may touch: a secret or a SharedSecret-like tag."""
-    tags = secret_forms("Secret", ())
+def _mentions_secret(
+    body: bytes, secrets: Sequence[str], *, extra_tags: Sequence[str] = ()
+) -> bool:
+    """True when `body` has anything a masker may touch: a secret, a SharedSecret-like tag, or
+    one of `extra_tags` (in any encoding)."""
     lowered = body.lower()
-    if any(tag.lower() in lowered for tag in tags.values()):
-        return True
+    for name in ("Secret", *extra_tags):
+        if any(tag.lower() in lowered for tag in secret_forms(name, ()).values()):
+            return True
     return any(form in body for s in secrets for form in secret_forms(s).values())
 
 
@@ -140,10 +145,11 @@ def raw_bytes_stored(
 ) -> list[str]:
     """The body is in the document log: an inbound row whose sha256 and size are those of the
     bytes received (gateway_api/services/document_log.py), holding the bytes themselves (cut to
-    the audit limit when the sender was not authenticated) unless masking had a reason to touch
-    them: a secret or a SharedSecret tag in some encoding, or (with `undecodable_masked`, for
-    cXML) a body that is not UTF-8 XML text (`_is_xml_text`), which may be stored so that no
-    secret can be read back; or `exact` is off."""
+    the audit limit when the sender was not authenticated). Masking may replace values by
+    `***` (`is_masked_copy`) when it has a reason to: a secret, a SharedSecret or Credential tag
+    in some encoding, or (with `undecodable_masked`, for cXML) a body that is not UTF-8 XML text
+    (`_is_xml_text`), which may also be withheld whole so that no secret can be read back.
+    Nothing is compared when `exact` is off."""
     digest = hashlib.sha256(body).hexdigest()
     with engine.connect() as connection:
         rows = list(
@@ -161,18 +167,55 @@ def raw_bytes_stored(
         problems.append(f"documents.size is {row['size']}, the body had {len(body)} bytes")
     stored = bytes(row["body"])
     expected = body[:AUDIT_BODY_LIMIT] if row["body_truncated"] else body
-    undecodable = undecodable_masked and not _is_xml_text(body)
-    may_differ = not exact or undecodable or _mentions_secret(body, secrets)
-    if stored != expected and not may_differ:
-        at = next(
-            (i for i, (a, b) in enumerate(zip(stored, expected, strict=False)) if a != b),
-            min(len(stored), len(expected)),
-        )
+    if stored == expected or not exact:
+        return problems
+    if undecodable_masked and not _is_xml_text(body) and stored == WITHHELD:
+        return problems
+    may_mask = (undecodable_masked and not _is_xml_text(body)) or _mentions_secret(
+        body, secrets, extra_tags=("Credential",)
+    )
+    at = next(
+        (i for i, (a, b) in enumerate(zip(stored, expected, strict=False)) if a != b),
+        min(len(stored), len(expected)),
+    )
+    if not may_mask:
         problems.append(
             f"stored body differs from the bytes received at byte {at} "
             f"(stored {len(stored)} bytes, sent {len(body)})"
         )
+    elif not is_masked_copy(stored, expected):
+        problems.append(
+            f"stored body differs from the bytes received at byte {at} by more than masked "
+            f"values (stored {len(stored)} bytes, sent {len(body)})"
+        )
     return problems
+
+
+MASKS = re.compile(
+    b"|".join(
+        re.escape("***".encode(encoding))
+        for encoding in ("utf-32-le", "utf-32-be", "utf-16-le", "utf-16-be", "cp037", "ascii")
+    )
+)
+"""`***` in every encoding the masking writes it in, the widest first."""
+
+
+def is_masked_copy(stored: bytes, received: bytes) -> bool:
+    """`stored` is `received` with some byte ranges replaced by `***` (in some encoding): the
+    pieces between the masks are found in `received` in order, the first at its start and the
+    last at its end. Masking may hide values, never change or drop anything else."""
+    pieces = MASKS.split(stored)
+    if len(pieces) == 1:
+        return stored == received
+    if not received.startswith(pieces[0]) or not received.endswith(pieces[-1]):
+        return False
+    position = len(pieces[0])
+    for piece in pieces[1:-1]:
+        found = received.find(piece, position)
+        if found < 0:
+            return False
+        position = found + len(piece)
+    return position <= len(received) - len(pieces[-1])
 
 
 def cxml_answer(status: int, content_type: str, body: bytes) -> list[str]:
