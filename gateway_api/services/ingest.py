@@ -29,7 +29,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from uuid import UUID, uuid4
 
@@ -56,6 +56,7 @@ from connectors.core.inbound import (
 )
 from gateway_api.domain import Order, OrderConflictError, StaleVersionError, UnknownOrderError
 from gateway_api.services.document_log import inbound_record, outbound_record
+from gateway_api.services.known_secrets import scrub_known_secrets, scrub_known_secrets_in_text
 from gateway_api.services.order_intake import (
     OrderRepeat,
     decide_order_change,
@@ -215,7 +216,7 @@ class IngestPipeline:
             return self._refuse(partner_key, request, ingress.refuse_unknown(request), ingress)
         opened = partner.inbound.open(request, tz=partner.timezone)
         if isinstance(opened, InboundRefusal):
-            return self._refuse(partner.key, request, opened, ingress)
+            return self._refuse(partner.key, request, opened, ingress, partner=partner)
         return self.process(partner, request, opened)
 
     def receive_from(self, partner: Partner, request: InboundRequest) -> IngestResult:
@@ -224,7 +225,7 @@ class IngestPipeline:
         assert partner.ingress is not None
         opened = partner.inbound.open(request, tz=partner.timezone)
         if isinstance(opened, InboundRefusal):
-            return self._refuse(partner.key, request, opened, partner.ingress)
+            return self._refuse(partner.key, request, opened, partner.ingress, partner=partner)
         return self.process(partner, request, opened)
 
     def refuse_oversized(
@@ -275,7 +276,9 @@ class IngestPipeline:
                     refusal = InboundRefusal(
                         MalformedDocumentError(VALUE_REFUSED), authenticated=True, kind=batch.kind
                     )
-                    return self._refuse(partner.key, request, refusal, partner.ingress)
+                    return self._refuse(
+                        partner.key, request, refusal, partner.ingress, partner=partner
+                    )
         except StoreError:
             logger.exception("could not store a body from %s", partner.key)
             assert partner.ingress is not None
@@ -742,13 +745,21 @@ class IngestPipeline:
         ingress: Ingress,
         *,
         declared_size: int | None = None,
+        partner: Partner | None = None,
     ) -> IngestResult:
-        """Refused as a whole: an audit row (truncated when unauthenticated) and the answer."""
+        """Refused as a whole: an audit row (truncated when unauthenticated) and the answer.
+
+        A refused body may be damaged where the protocol's redaction looks for secrets, so the
+        secrets of the partner it was sent to (when the key is one) are masked wherever they
+        are, in the body and in the refusal's sentence."""
+        known = partner.secret_values if partner is not None else ()
         reply = ingress.reply_refusal(refusal, self._context)
+        if known and reply.body:
+            reply = replace(reply, body=scrub_known_secrets(reply.body, known))
         now = self._clock()
         inbound = inbound_record(
             request.body,
-            redacted=ingress.redact(request.body),
+            redacted=scrub_known_secrets(ingress.redact(request.body), known),
             partner_key=partner_key,
             protocol=ingress.name,
             kind=refusal.kind,
@@ -757,7 +768,7 @@ class IngestPipeline:
             at=now,
             authenticated=refusal.authenticated,
             payload_id=refusal.reference,
-            detail=str(refusal.error),
+            detail=scrub_known_secrets_in_text(str(refusal.error), known),
             content_type=request.content_type,
             remote_addr=request.remote_addr,
             declared_size=declared_size,

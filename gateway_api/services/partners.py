@@ -77,6 +77,9 @@ class Partner:
     """The partner's file drop, when its connector and profile have one."""
     file_drop_connector: FileDropInbound | None = field(default=None, repr=False)
     """The connector as a file-drop user (names our answer files), when it is one."""
+    secret_values: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    """The resolved values of the profile's `secrets`, masked wherever they appear in a body
+    refused from this partner (gateway_api/services/known_secrets.py); never shown."""
     key: str = field(init=False)
     """The partner key (`coupa-demo`)."""
     ingress: Ingress | None = field(init=False, repr=False)
@@ -342,6 +345,9 @@ def build_partner(
         pull=pull,
         file_drop=drop,
         file_drop_connector=drops,
+        secret_values=tuple(
+            value for name in profile.secrets if isinstance(value := raw[name], str) and value
+        ),
     )
 
 

@@ -191,22 +191,29 @@ def raw_bytes_stored(
     return problems
 
 
-MASKS = re.compile(
-    b"|".join(
-        re.escape("***".encode(encoding))
-        for encoding in ("utf-32-le", "utf-32-be", "utf-16-le", "utf-16-be", "cp037", "ascii")
-    )
+MASK_FORMS = tuple(
+    "***".encode(encoding)
+    for encoding in ("utf-32-le", "utf-32-be", "utf-16-le", "utf-16-be", "cp037", "ascii")
 )
 """`***` in every encoding the masking writes it in, the widest first."""
+_ANY_MASK = re.compile(b"|".join(re.escape(form) for form in MASK_FORMS))
 
 
 def is_masked_copy(stored: bytes, received: bytes) -> bool:
     """`stored` is `received` with some byte ranges replaced by `***` (in some encoding): the
     pieces between the masks are found in `received` in order, the first at its start and the
-    last at its end. Masking may hide values, never change or drop anything else."""
-    pieces = MASKS.split(stored)
+    last at its end. Masking may hide values, never change or drop anything else.
+
+    The stored bytes are split at the masks of one encoding at a time, then of all of them: a
+    wide mask next to the zero bytes of wide text also reads as a mask of another width one
+    byte earlier, and splitting there would cut a piece short."""
+    splitters = [re.compile(re.escape(form)) for form in MASK_FORMS] + [_ANY_MASK]
+    return any(_pieces_in_order(splitter.split(stored), received) for splitter in splitters)
+
+
+def _pieces_in_order(pieces: list[bytes], received: bytes) -> bool:
     if len(pieces) == 1:
-        return stored == received
+        return False  # no mask, and the bytes differ
     if not received.startswith(pieces[0]) or not received.endswith(pieces[-1]):
         return False
     position = len(pieces[0])

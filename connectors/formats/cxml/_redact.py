@@ -24,6 +24,7 @@ Two paths:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 _NAME = b"SharedSecret"
@@ -274,10 +275,11 @@ _CREDENTIAL_ENDS = (b"</credential", b"<credential", b"</sender", b"</header")
 
 def _unnamed_credential_spans(view: bytes, named: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The last resort for a secret whose tags are both damaged (`<Shared Secret>` ...
-    `</Shared Secret>`): in a `<Credential>` where no `SharedSecret` was found, whatever follows
-    its `</Identity>` up to its end (the next `</Credential>`, `<Credential>`, `</Sender>` or
-    `</Header>`), when that is more than white space. Only credentials after `<Sender`: From
-    and To credentials hold only an Identity and are kept as they are."""
+    `</Shared Secret>`, `<SharedSecre>` ... `<SharedSecret>`): in a `<Credential>` after
+    `<Sender`, whatever follows its `</Identity>` up to its end (the next `</Credential>`,
+    `<Credential>`, `</Sender>` or `</Header>`), when that still holds text outside the
+    values already found and outside well-formed tags. From and To credentials hold only an
+    Identity and are kept as they are, and so is an intact SharedSecret."""
     spans: list[tuple[int, int]] = []
     search = view.find(b"<sender")
     if search < 0:
@@ -292,14 +294,26 @@ def _unnamed_credential_spans(view: bytes, named: list[tuple[int, int]]) -> list
         search = start = tag_end + 1
         ends = [found for marker in _CREDENTIAL_ENDS if (found := view.find(marker, start)) >= 0]
         end = min(ends, default=len(view))
-        if any(start <= s_start < end for s_start, _ in named):
-            continue
         identity = view.find(b"</identity", start, end)
         if identity >= 0:
             close = view.find(b">", identity, end)
             start = end if close < 0 else close + 1
-        if view[start:end].strip():
+        if _loose_text(view, start, end, named):
             spans.append((start, end))
+
+
+def _loose_text(view: bytes, start: int, end: int, named: list[tuple[int, int]]) -> bool:
+    """Whether `view[start:end]` holds anything but white space, well-formed tags and the
+    values in `named`."""
+    region = bytearray(view[start:end])
+    for s_start, s_end in named:
+        low, high = max(s_start, start), min(s_end, end)
+        if low < high:
+            region[low - start : high - start] = b" " * (high - low)
+    return bool(_WELL_FORMED_TAG.sub(b"", bytes(region)).strip())
+
+
+_WELL_FORMED_TAG = re.compile(rb"<[^<>]*>")
 
 
 def _prefixed_start(view: bytes, at: int) -> int:

@@ -172,3 +172,13 @@ def test_a_secret_whose_both_tags_are_damaged_is_masked_in_its_credential(
     assert SECRET not in masked
     assert masked.count("<Identity>") == text.count("<Identity>")
     assert masked.count("***") == 1
+
+
+def test_a_closing_tag_damaged_into_an_opening_one_does_not_hide_the_secret_before_it() -> None:
+    """Found by fuzzing: `<SharedSecre>secret<SharedSecret>` has a SharedSecret tag, whose
+    value (after it) is empty; the secret before it is loose text in the Sender's Credential."""
+    text = ORDER.replace(INTACT, f"<SharedSecre>{SECRET}<SharedSecret>")
+
+    for codec in ("utf-8", "utf-16"):
+        masked = mask_shared_secrets(text.encode(codec))
+        assert SECRET not in masked.decode(codec, errors="replace")
