@@ -9,7 +9,6 @@ points at its group and interchange headers, so nothing needs the reader afterwa
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
@@ -288,13 +287,20 @@ class GroupEnd:
         set is rejected too (AK5 R; the AK905 code says why), so the 997 never reports a set
         accepted that the receiver must not act on.
         """
-        replacements: dict[str, deque[SetAck]] = {}
+        # One result per control number is the rule, so it is held as itself; only a repeated
+        # number gets a list (a deque per set cost 600 bytes each: 65 MB on a 200 MB group).
+        replacements: dict[str, SetAck | list[SetAck]] = {}
         for result in results:
-            replacements.setdefault(result.control_number, deque()).append(result)
+            held = replacements.get(result.control_number)
+            if held is None:
+                replacements[result.control_number] = result
+            elif isinstance(held, list):
+                held.append(result)
+            else:
+                replacements[result.control_number] = [held, result]
         merged = []
         for envelope in self.sets:
-            waiting = replacements.get(envelope.control_number)
-            replacement = waiting.popleft() if waiting else None
+            replacement = _next_replacement(replacements, envelope.control_number)
             if replacement is None:
                 merged.append(envelope)
             elif envelope.accepted:
@@ -396,3 +402,15 @@ class ReceivedTa1:
 
 X12Event = TransactionSet | GroupEnd | InterchangeEnd | InterchangeFailure | ReceivedTa1
 """Everything `X12Reader.events()` yields."""
+
+
+def _next_replacement(
+    replacements: dict[str, SetAck | list[SetAck]], control_number: str
+) -> SetAck | None:
+    """The next result for a set numbered `control_number` (each used once), or None."""
+    held = replacements.get(control_number)
+    if isinstance(held, list):
+        return held.pop(0) if held else None
+    if held is not None:
+        del replacements[control_number]
+    return held
