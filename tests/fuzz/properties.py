@@ -142,14 +142,16 @@ def raw_bytes_stored(
     secrets: Sequence[str] = (),
     exact: bool = True,
     undecodable_masked: bool = False,
+    masked: bool = False,
 ) -> list[str]:
     """The body is in the document log: an inbound row whose sha256 and size are those of the
     bytes received (gateway_api/services/document_log.py), holding the bytes themselves (cut to
     the audit limit when the sender was not authenticated). Masking may replace values by
     `***` (`is_masked_copy`) when it has a reason to: a secret, a SharedSecret or Credential tag
-    in some encoding, or (with `undecodable_masked`, for cXML) a body that is not UTF-8 XML text
-    (`_is_xml_text`), which may also be withheld whole so that no secret can be read back.
-    Nothing is compared when `exact` is off."""
+    in some encoding, `masked` (the caller knows its protocol's redaction may apply), or (with
+    `undecodable_masked`, for cXML) a body that is not UTF-8 XML text (`_is_xml_text`), which
+    may also be withheld whole so that no secret can be read back. Nothing is compared when
+    `exact` is off."""
     digest = hashlib.sha256(body).hexdigest()
     with engine.connect() as connection:
         rows = list(
@@ -171,8 +173,10 @@ def raw_bytes_stored(
         return problems
     if undecodable_masked and not _is_xml_text(body) and stored == WITHHELD:
         return problems
-    may_mask = (undecodable_masked and not _is_xml_text(body)) or _mentions_secret(
-        body, secrets, extra_tags=("Credential",)
+    may_mask = (
+        masked
+        or (undecodable_masked and not _is_xml_text(body))
+        or _mentions_secret(body, secrets, extra_tags=("Credential",))
     )
     at = next(
         (i for i, (a, b) in enumerate(zip(stored, expected, strict=False)) if a != b),
