@@ -78,17 +78,20 @@ def serve(
         require_head(engine)
     finally:
         engine.dispose()
+    from gateway_api.http.observability import multiprocess_metrics  # noqa: PLC0415
+
     _print_welcome(settings, host, port)
-    uvicorn.run(
-        "gateway_api.http.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level=log_level,
-        log_config=server_log_config(log_level),
-        access_log=False,  # ours (gateway_api.access) replaces uvicorn's
-    )
+    with multiprocess_metrics(workers):  # /metrics adds up every worker's counts
+        uvicorn.run(
+            "gateway_api.http.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=log_level,
+            log_config=server_log_config(log_level),
+            access_log=False,  # ours (gateway_api.access) replaces uvicorn's
+        )
 
 
 def _print_welcome(settings: Settings, host: str, port: int) -> None:

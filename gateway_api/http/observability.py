@@ -5,18 +5,26 @@ counters: nothing here queries the database on the ingest path. Gauges that need
 (outbox backlog, open dead letters) are read when `/metrics` is scraped.
 
 Each app has its own registry (`GatewayMetrics`), so several apps in one process (tests, the
-demo) never share or double-register metrics. With `serve --workers N` every worker counts its
-own requests; a scrape sees the worker that answered it.
+demo) never share or double-register metrics. With `serve --workers N` the workers are separate
+processes and a scrape reaches only one of them, so `serve` runs prometheus_client's
+multiprocess mode (`PROMETHEUS_MULTIPROC_DIR`, see `multiprocess_metrics`): every worker writes
+its values to files in one directory and `/metrics` adds them up, whichever worker answers.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
+import shutil
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from connectors.core.inbound import Disposition
@@ -30,6 +38,28 @@ would make the labels unbounded."""
 UNAUTHENTICATED = "unauthenticated"
 """The partner and kind labels of a body refused before its sender was authenticated: a partner
 key or an element name an attacker chose must not become a label (nor tell which keys exist)."""
+
+
+MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
+"""prometheus_client's variable: when set before it is imported, metric values live in files
+there (one per process), and an exposition can add up every process's."""
+
+
+@contextmanager
+def multiprocess_metrics(workers: int) -> Iterator[str | None]:
+    """For `serve`: with more than one worker, a fresh metrics directory in the environment the
+    workers inherit, removed afterwards; the directory, or None (one worker needs none, and one
+    the operator set is used as it is)."""
+    if workers <= 1 or os.environ.get(MULTIPROCESS_DIR):
+        yield os.environ.get(MULTIPROCESS_DIR)
+        return
+    directory = tempfile.mkdtemp(prefix="b2connect-metrics-")
+    os.environ[MULTIPROCESS_DIR] = directory
+    try:
+        yield directory
+    finally:
+        os.environ.pop(MULTIPROCESS_DIR, None)
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 class GatewayMetrics:
@@ -60,11 +90,13 @@ class GatewayMetrics:
             "Outbound documents by delivery status (pending is the backlog)",
             ["status"],
             registry=self.registry,
+            multiprocess_mode="mostrecent",  # read from the database: the latest read is right
         )
         self.dead_letters_open = Gauge(
             "b2connect_dead_letters_open",
             "Dead letters waiting for a fix and a replay",
             registry=self.registry,
+            multiprocess_mode="mostrecent",
         )
 
     def count_received(self, partner_key: str, result: IngestResult) -> None:
@@ -79,6 +111,17 @@ class GatewayMetrics:
             return
         for item in result.results:
             self.documents.labels(partner_key, item.document.kind, item.disposition.value).inc()
+
+    def exposition(self) -> bytes:
+        """The text exposition: this app's registry, or in multiprocess mode the sum over every
+        worker's files (counters and histograms added up, gauges the most recent value)."""
+        directory = os.environ.get(MULTIPROCESS_DIR)
+        if not directory:
+            return generate_latest(self.registry)
+        registry = CollectorRegistry()
+        # prometheus_client's multiprocess module has no annotations
+        MultiProcessCollector(registry, path=directory)  # type: ignore[no-untyped-call]
+        return generate_latest(registry)
 
     def set_backlog(self, outbox_counts: dict[str, int], open_dead_letters: int) -> None:
         """The gauges read at scrape time."""
@@ -147,10 +190,12 @@ def _route_label(scope: Scope) -> str:
 
 
 __all__ = [
+    "MULTIPROCESS_DIR",
     "UNAUTHENTICATED",
     "UNMATCHED",
     "AccessLogMiddleware",
     "GatewayMetrics",
     "access_logger",
+    "multiprocess_metrics",
     "printable",
 ]
