@@ -100,6 +100,9 @@ class IngestResult:
     """Parts of the body that were not even a unit (a broken interchange in a mailbag)."""
     refusal: InboundRefusal | None = None
     """Set when the body was refused as a whole."""
+    refusal_detail: str | None = None
+    """Why, in words fit for a log: the refusal's text with the partner's known secrets masked
+    (a parser's message may quote the body)."""
 
     def count(self, disposition: Disposition) -> int:
         """How many documents ended so."""
@@ -753,6 +756,7 @@ class IngestPipeline:
         secrets of the partner it was sent to (when the key is one) are masked wherever they
         are, in the body and in the refusal's sentence."""
         known = partner.secret_values if partner is not None else ()
+        detail = scrub_known_secrets_in_text(str(refusal.error), known)
         reply = ingress.reply_refusal(refusal, self._context)
         if known and reply.body:
             reply = replace(reply, body=scrub_known_secrets(reply.body, known))
@@ -768,7 +772,7 @@ class IngestPipeline:
             at=now,
             authenticated=refusal.authenticated,
             payload_id=refusal.reference,
-            detail=scrub_known_secrets_in_text(str(refusal.error), known),
+            detail=detail,
             content_type=request.content_type,
             remote_addr=request.remote_addr,
             declared_size=declared_size,
@@ -793,8 +797,8 @@ class IngestPipeline:
                 uow.commit()
         except StoreError:
             logger.exception("could not log a refused body for %r", partner_key)
-        logger.info("refused a body for %r: %s %s", partner_key, reply.status, refusal.error)
-        return IngestResult(reply, inbound.id, inbound.id, refusal=refusal)
+        logger.info("refused a body for %r: %s %s", partner_key, reply.status, detail)
+        return IngestResult(reply, inbound.id, inbound.id, refusal=refusal, refusal_detail=detail)
 
     # -- dead-letter replay -------------------------------------------------------------------
 

@@ -17,9 +17,10 @@ from collections.abc import Iterable
 ENCODINGS = ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be", "cp037", "cp500")
 """Every encoding a refused body's text may be in (the cXML masking reads the same ones)."""
 
-MIN_LENGTH = 4
-"""Shorter values are not searched: they would mask ordinary words and numbers in the log, and
-a secret that short protects nothing anyway."""
+MIN_LENGTH = 8
+"""Shorter values are not searched: they would mask ordinary words, numbers and markup (a
+secret `2025` or `Status` would be masked inside our own answer's timestamp or tags), and a
+secret that short protects nothing anyway."""
 
 MASK = "***"
 

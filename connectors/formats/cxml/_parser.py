@@ -87,16 +87,54 @@ def _thread_tools() -> tuple[etree.XMLParser, etree.XPath]:
 def _classify(error: etree.XMLSyntaxError) -> MalformedDocumentError | UnsafeDocumentError:
     """The refusal, in a sentence that quotes nothing of the document's text.
 
-    libxml2 puts a quote of the document on the lines after its first ("CData section not
-    finished\\n<the next 50 bytes>"), which in a cXML header is the SharedSecret; and it names
-    tags, so a value glued to a damaged `<SharedSecret` tag would be quoted as a tag name. The
-    message keeps its first line and masks such names; the location still points at the byte.
+    libxml2's messages quote the document: the bytes after an unclosed CDATA section on a second
+    line, and element, attribute and entity names in the first ("Specification mandates value
+    for attribute hunter2pass" when a SharedSecret tag lost its `>`). A partner's secret would
+    reach its answer, the document log and our log. So a malformed body is described by
+    libxml2's error code in words, with the line and column; the safety limits' messages, which
+    quote nothing, are kept.
     """
     text = _TRAILING_POSITION.sub("", str(error.msg or error).strip())
     first_line = text.split("\n", maxsplit=1)[0].strip()
-    message = shorten(_GLUED_SECRET_NAME.sub(r"\1***", first_line), 200)
     line, column = error.position
     location = f"line {line}, column {column}"
-    if any(marker in message for marker in _UNSAFE_MESSAGES):
+    if any(marker in first_line for marker in _UNSAFE_MESSAGES):
+        message = shorten(_GLUED_SECRET_NAME.sub(r"\1***", first_line), 200)
         return UnsafeDocumentError(f"refused by the XML parser: {message}", location=location)
-    return MalformedDocumentError(f"not well-formed XML: {message}", location=location)
+    return MalformedDocumentError(
+        f"not well-formed XML: {_described(int(getattr(error, 'code', 0)))}", location=location
+    )
+
+
+def _described(code: int) -> str:
+    """libxml2's error code as words (`ERR_UNDECLARED_ENTITY`: "undeclared entity")."""
+    known = _SENTENCES.get(code)
+    if known is not None:
+        return known
+    name = _ERROR_NAMES.get(code)
+    if name is None:
+        return f"libxml2 error {code}"
+    return name.removeprefix("ERR_").replace("_", " ").lower()
+
+
+_ERROR_NAMES: dict[int, str] = {
+    value: name
+    for name, value in vars(etree.ErrorTypes).items()
+    if name.startswith("ERR_") and isinstance(value, int)
+}
+_SENTENCES: dict[int, str] = {
+    etree.ErrorTypes.ERR_TAG_NAME_MISMATCH: "an end tag does not match its start tag",
+    etree.ErrorTypes.ERR_TAG_NOT_FINISHED: "the document ends inside an element",
+    etree.ErrorTypes.ERR_DOCUMENT_EMPTY: "the document is empty",
+    etree.ErrorTypes.ERR_DOCUMENT_END: "there is content after the root element",
+    etree.ErrorTypes.ERR_DOCUMENT_START: "no start tag where the document should begin",
+    etree.ErrorTypes.ERR_ATTRIBUTE_WITHOUT_VALUE: "an attribute has no value",
+    etree.ErrorTypes.ERR_GT_REQUIRED: "a tag is not closed with >",
+    etree.ErrorTypes.ERR_UNDECLARED_ENTITY: "an entity that is not defined",
+    etree.ErrorTypes.ERR_NAME_REQUIRED: "a name is missing or invalid where a tag begins",
+    etree.ErrorTypes.ERR_CDATA_NOT_FINISHED: "a CDATA section is not closed",
+    etree.ErrorTypes.ERR_COMMENT_NOT_FINISHED: "a comment is not closed",
+    etree.ErrorTypes.ERR_ATTRIBUTE_REDEFINED: "an attribute appears twice in one tag",
+    etree.ErrorTypes.ERR_INVALID_CHAR: "a character XML does not allow",
+}
+"""Plain sentences for the errors partners make most; the others are their code in words."""

@@ -42,6 +42,22 @@ WITHHELD = (
 )
 """What is stored instead of a body that cannot be searched for its secret."""
 
+MAX_TAGS = 32
+"""More tags named SharedSecret or Credential than any cXML document has (a header holds three
+credentials): a body with more, in any reading, is withheld whole rather than searched, so that
+the tolerant search stays linear in the body's size whatever an attacker sends."""
+
+WINDOW = 64 * 1024
+"""How far the tolerant path looks from a tag for its value's other end; a value not ended
+within it is masked to the end of the body (or from this far back). Secrets are short."""
+
+CROWDED = (
+    b"[body withheld: it holds more SharedSecret or Credential tags than any cXML document "
+    b"(a flood, or not cXML), so it was not searched for secrets; size and sha256 are of the "
+    b"body received]"
+)
+"""What is stored instead of a body with more than `MAX_TAGS` such tags in some reading."""
+
 _BOMS: tuple[tuple[bytes, int, bool], ...] = (  # (byte order mark, unit width, big-endian)
     (b"\x00\x00\xfe\xff", 4, True),
     (b"\xff\xfe\x00\x00", 4, False),
@@ -163,6 +179,11 @@ def _mask_tolerantly(body: bytes) -> bytes:
         b"<cxml" in view.text or _LOWER_NAME in view.text for view in views
     ):
         return WITHHELD
+    if any(
+        view.text.count(_LOWER_NAME) > MAX_TAGS or view.text.count(_CREDENTIAL) > MAX_TAGS
+        for view in views
+    ):
+        return CROWDED
     taken: list[tuple[int, int, bytes]] = []
     for view in views:  # most likely reading first; a later one only adds what it alone sees
         spans = _tolerant_spans(view.text)
@@ -258,17 +279,23 @@ def _tolerant_spans(view: bytes) -> list[tuple[int, int]]:
         if at < 0:
             return spans
         search = name_end = at + len(_LOWER_NAME)
-        # A longer name (`<SharedSecretX>`, a value glued to the name) is masked like the tag
-        # itself: on a refused body, masking an element too many is harmless, a leak is not.
         name_start = _prefixed_start(view, at)
-        if name_start > 0 and view[name_start - 1] == ord("/"):  # `</name`, or `/name`
+        longer = name_end < len(view) and view[name_end] in _NAME_CHARACTERS
+        if longer and (name_start == 0 or view[name_start - 1] not in _TAG_OPENERS):
+            continue  # a word in text or an attribute (`name="SharedSecretHint"`): not a tag
+        # A longer tag name (`<SharedSecretX>`, a value glued to the name) is masked like the
+        # tag itself: masking an element too many in a damaged body is harmless, a leak is not.
+        opener = view[name_start - 1] if name_start > 0 else None
+        if opener == ord("/"):  # `</name`, or `/name`
             has_lt = name_start > 1 and view[name_start - 2] == ord("<")
             end = name_start - 2 if has_lt else name_start - 1
             spans.append((_value_start_before(view, end), end))
-        else:
+        elif opener == ord("<") or view[name_end : name_end + 1] == b">":  # or its `<` lost
             spans.append(_value_after(view, name_end))
+        # else: the word in text (`rotate the SharedSecret soon`), no tag of its own
 
 
+_TAG_OPENERS = frozenset(b"</")
 _CREDENTIAL = b"<credential"
 _CREDENTIAL_ENDS = (b"</credential", b"<credential", b"</sender", b"</header")
 
@@ -292,8 +319,14 @@ def _unnamed_credential_spans(view: bytes, named: list[tuple[int, int]]) -> list
         if tag_end < 0:
             return spans
         search = start = tag_end + 1
-        ends = [found for marker in _CREDENTIAL_ENDS if (found := view.find(marker, start)) >= 0]
-        end = min(ends, default=len(view))
+        after = at + len(_CREDENTIAL)
+        if after < len(view) and view[after] in _NAME_CHARACTERS:
+            continue  # <CredentialMac>, another element
+        limit = min(len(view), start + WINDOW)
+        ends = [
+            found for marker in _CREDENTIAL_ENDS if (found := view.find(marker, start, limit)) >= 0
+        ]
+        end = min(ends, default=limit)
         identity = view.find(b"</identity", start, end)
         if identity >= 0:
             close = view.find(b">", identity, end)
@@ -329,22 +362,24 @@ def _prefixed_start(view: bytes, at: int) -> int:
 def _value_after(view: bytes, name_end: int) -> tuple[int, int]:
     """An opening tag's value: from its `>` (or its name, when the `>` is lost) to the next
     closing tag, or to the end."""
-    tag_end = view.find(b">", name_end)
-    next_tag = view.find(b"<", name_end)
+    limit = name_end + WINDOW
+    tag_end = view.find(b">", name_end, limit)
+    next_tag = view.find(b"<", name_end, limit)
     start = tag_end + 1 if tag_end >= 0 and (next_tag < 0 or tag_end < next_tag) else name_end
-    end = view.find(b"</", start)
+    end = view.find(b"</", start, start + WINDOW)
     return start, len(view) if end < 0 else end
 
 
 def _value_start_before(view: bytes, tag_start: int) -> int:
     """A closing tag's value starts after the previous `>` (before a CDATA section ending
-    there); at the start of the view when there is none."""
-    previous = view.rfind(b">", 0, tag_start)
+    there); `WINDOW` back when there is none that close."""
+    floor = max(0, tag_start - WINDOW)
+    previous = view.rfind(b">", floor, tag_start)
     if previous >= 2 and view[previous - 2 : previous] == b"]]":
-        cdata = view.rfind(b"<![cdata[", 0, previous)
+        cdata = view.rfind(b"<![cdata[", floor, previous)
         if cdata >= 0:
-            previous = view.rfind(b">", 0, cdata)
-    return previous + 1
+            previous = view.rfind(b">", floor, cdata)
+    return floor if previous < 0 else previous + 1
 
 
 def _merged(ranges: list[tuple[int, int, bytes]]) -> list[tuple[int, int, bytes]]:

@@ -298,6 +298,9 @@ class GroupEnd:
                 held.append(result)
             else:
                 replacements[result.control_number] = [held, result]
+        for held in replacements.values():
+            if isinstance(held, list):
+                held.reverse()  # taken from the end: each in turn, in constant time
         merged = []
         for envelope in self.sets:
             replacement = _next_replacement(replacements, envelope.control_number)
@@ -410,7 +413,7 @@ def _next_replacement(
     """The next result for a set numbered `control_number` (each used once), or None."""
     held = replacements.get(control_number)
     if isinstance(held, list):
-        return held.pop(0) if held else None
+        return held.pop() if held else None
     if held is not None:
         del replacements[control_number]
     return held

@@ -196,7 +196,7 @@ def _note(
             ingress.name,
             printable(partner_key),
             result.reply.status,
-            printable(str(refusal.error)),
+            printable(result.refusal_detail or str(refusal.error)),
             result.received_id or result.document_id,
             extra={"partner": partner_key, "status": result.reply.status},
         )

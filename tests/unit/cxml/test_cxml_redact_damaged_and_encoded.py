@@ -13,6 +13,7 @@ import gzip
 import pytest
 
 from connectors.formats.cxml import mask_shared_secrets
+from connectors.formats.cxml._redact import CROWDED, MAX_TAGS
 from tests.support.cxml_builder import order_request
 
 SECRET = "coupa-demo-secret"
@@ -182,3 +183,35 @@ def test_a_closing_tag_damaged_into_an_opening_one_does_not_hide_the_secret_befo
     for codec in ("utf-8", "utf-16"):
         masked = mask_shared_secrets(text.encode(codec))
         assert SECRET not in masked.decode(codec, errors="replace")
+
+
+FLOODS = {
+    "credential tags": b"<Sender>" + b"<Credential>x" * (MAX_TAGS + 1),
+    "SharedSecret words": b"SharedSecret " * (MAX_TAGS + 1),
+    "prefixed pairs": b"<x:SharedSecret>a</x:SharedSecret>" * (MAX_TAGS + 1),
+    "UTF-16 tags": ("<SharedSecret>a" * (MAX_TAGS + 1)).encode("utf-16"),
+}
+
+
+@pytest.mark.parametrize("body", FLOODS.values(), ids=list(FLOODS))
+def test_a_body_with_more_secret_tags_than_any_cxml_is_withheld(body: bytes) -> None:
+    """Found in review: each tag sent the tolerant search to the end of the body, so 400 KB of
+    tags took half a minute of CPU. More than `MAX_TAGS` is no cXML document: withheld whole,
+    without searching (about 3-15 ms for 1 MB)."""
+    assert mask_shared_secrets(body) == CROWDED
+
+
+def test_a_word_or_attribute_starting_with_sharedsecret_is_not_a_tag() -> None:
+    """Found in review: once a longer name was masked like the tag, an Extrinsic named
+    `SharedSecretHint` in an order lost its value; and the word in a comment masked the order's
+    text up to the next closing tag (its Total)."""
+    body = ORDER.replace(
+        "</Header>", '</Header><Extrinsic name="SharedSecretHint">keepme</Extrinsic>'
+    ).encode()
+    body = body.replace(b"<Request", b"<!-- rotate the SharedSecret soon --><Request")
+
+    masked = mask_shared_secrets(body)
+
+    assert SECRET.encode() not in masked
+    assert b"keepme" in masked
+    assert masked == body.replace(SECRET.encode(), b"***")

@@ -158,7 +158,7 @@ def test_not_well_formed_error_names_line_and_column() -> None:
     with pytest.raises(MalformedDocumentError) as caught:
         parse_cxml(b'<cXML payloadID="1">\n  <Response>\n</cXML>')
     assert caught.value.location == "line 3, column 8"
-    assert "Opening and ending tag mismatch" in str(caught.value)
+    assert "an end tag does not match its start tag" in str(caught.value)
 
 
 def test_document_values_in_messages_are_cut_short() -> None:
@@ -173,8 +173,18 @@ def test_document_values_in_messages_are_cut_short() -> None:
         b"<SharedSecret><![CDATA[s3cret-value</SharedSecret>",
         b"<SharedSecrets3cret-value></Credential>",
         b"<!-- s3cret-value </SharedSecret>",
+        b"<SharedSecret s3cret-value</SharedSecret>",
+        b"<SharedSecret>pa&s3cret-value;</SharedSecret>",
+        b"<SharedSecret>abc<s3cret-value></SharedSecret>",
     ],
-    ids=["unclosed CDATA", "value glued to the tag name", "unclosed comment"],
+    ids=[
+        "unclosed CDATA",
+        "value glued to the tag name",
+        "unclosed comment",
+        "the > lost: the value read as an attribute",
+        "an & in the value: read as an entity",
+        "a < in the value: read as a tag",
+    ],
 )
 def test_parser_messages_quote_nothing_of_the_document(secret_element: bytes) -> None:
     """libxml2 quotes the bytes after an unclosed CDATA section on a second line, and names
