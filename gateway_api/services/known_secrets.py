@@ -28,7 +28,7 @@ MASK = "***"
 def scrub_known_secrets(data: bytes, secrets: Iterable[str]) -> bytes:
     """`data` with every copy of each of `secrets`, in any of `ENCODINGS`, replaced by `***`
     in the same encoding; longer secrets first, so one holding another is masked whole."""
-    for secret in sorted({s for s in secrets if len(s) >= MIN_LENGTH}, key=len, reverse=True):
+    for secret in _searched(secrets):
         for encoding in ENCODINGS:
             try:
                 form = secret.encode(encoding)
@@ -41,6 +41,11 @@ def scrub_known_secrets(data: bytes, secrets: Iterable[str]) -> bytes:
 
 def scrub_known_secrets_in_text(text: str, secrets: Iterable[str]) -> str:
     """`text` (a refusal's sentence) with every secret of `secrets` replaced by `***`."""
-    for secret in sorted({s for s in secrets if len(s) >= MIN_LENGTH}, key=len, reverse=True):
+    for secret in _searched(secrets):
         text = text.replace(secret, MASK)
     return text
+
+
+def _searched(secrets: Iterable[str]) -> list[str]:
+    """The secrets worth searching for (`MIN_LENGTH`), once each, the longest first."""
+    return sorted({s for s in secrets if len(s) >= MIN_LENGTH}, key=len, reverse=True)
