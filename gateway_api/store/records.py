@@ -50,6 +50,8 @@ class DocumentRecord:
     body_truncated: bool
     remote_addr: str | None
     created_at: datetime
+    body_purged_at: datetime | None = None
+    """When the retention policy emptied `body` (size and sha256 still describe the original)."""
 
 
 class DeadLetterStatus(StrEnum):
@@ -59,6 +61,9 @@ class DeadLetterStatus(StrEnum):
     """Waiting for a fix and a replay."""
     REPLAYED = "replayed"
     """Replayed successfully; the business state now reflects the document."""
+    PARKED = "parked"
+    """The scheduled replay gave up after its attempts; waits for a person (a manual replay
+    still works)."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,8 @@ class DeadLetterRecord:
     position: dict[str, str] | None = None
     """Where the held document sits in the stored body, as its connector described it (an X12
     set's ISA13, GS06 and ST02); replay hands it back to the connector to read it again."""
+    next_attempt_at: datetime | None = None
+    """When the scheduled replay tries it next; None means as soon as it runs."""
 
 
 class OutboxStatus(StrEnum):

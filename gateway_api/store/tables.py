@@ -75,6 +75,12 @@ documents = Table(
     Column("body_truncated", Boolean, nullable=False, default=False),
     Column("remote_addr", String(64), nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
+    Column(
+        "body_purged_at",
+        UtcDateTime,
+        nullable=True,
+        comment="Set when the retention policy emptied the body; sha256 and size stay",
+    ),
     Index("ix_documents_partner_created", "partner_key", "created_at"),
     Index("ix_documents_payload_id", "payload_id"),
     Index("ix_documents_correlation_id", "correlation_id"),
@@ -145,6 +151,12 @@ dead_letters = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Column("resolved_at", UtcDateTime, nullable=True),
+    Column(
+        "next_attempt_at",
+        UtcDateTime,
+        nullable=True,
+        comment="When the scheduled replay tries an open dead letter next (null: at once)",
+    ),
     Column(
         "outbox_id",
         Uuid,
@@ -250,4 +262,39 @@ sync_cursors = Table(
     Column("cursor", Text, nullable=True, comment="Opaque to the core; the connector reads it"),
     Column("updated_at", UtcDateTime, nullable=False),
     comment="Where each pull of each partner stopped, saved after the page's documents.",
+)
+
+reconciliation_findings = Table(
+    "reconciliation_findings",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column(
+        "rule", String(48), nullable=False, comment="What was checked (confirmation_overdue...)"
+    ),
+    Column("subject", String(255), nullable=False, comment="What it is about, stable per rule"),
+    Column("partner_key", String(64), nullable=True),
+    Column("order_uuid", Uuid, nullable=True),
+    Column("outbox_id", Uuid, nullable=True),
+    Column("detail", Text, nullable=False, comment="One sentence for people"),
+    Column("facts", JsonDocument, nullable=False, comment="The figures the rule compared"),
+    Column("status", String(16), nullable=False, comment="open or closed"),
+    Column("first_seen_at", UtcDateTime, nullable=False),
+    Column("last_seen_at", UtcDateTime, nullable=False),
+    Column("closed_at", UtcDateTime, nullable=True),
+    UniqueConstraint("rule", "subject", name="uq_reconciliation_findings_rule_subject"),
+    Index("ix_reconciliation_findings_status_rule", "status", "rule"),
+    comment="What reconciliation found fell through; a finding closes when the data is fixed.",
+)
+
+job_run_documents = Table(
+    "job_run_documents",
+    metadata,
+    Column("dag_id", String(250), primary_key=True),
+    Column("run_id", String(250), primary_key=True),
+    Column("task_id", String(250), primary_key=True),
+    Column("map_index", Integer, primary_key=True, comment="-1 for a task that is not mapped"),
+    Column("document_id", Uuid, ForeignKey("documents.id"), primary_key=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_job_run_documents_document", "document_id"),
+    comment="Which scheduled run (Airflow DAG, run, task) read or sent which logged document.",
 )
