@@ -29,14 +29,24 @@ def upgrade() -> None:
     op.create_table(
         "reconciliation_findings",
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("rule", sa.String(length=48), nullable=False),
-        sa.Column("subject", sa.String(length=255), nullable=False),
+        sa.Column(
+            "rule",
+            sa.String(length=48),
+            nullable=False,
+            comment="What was checked (confirmation_overdue...)",
+        ),
+        sa.Column(
+            "subject",
+            sa.String(length=255),
+            nullable=False,
+            comment="What it is about, stable per rule",
+        ),
         sa.Column("partner_key", sa.String(length=64), nullable=True),
         sa.Column("order_uuid", sa.Uuid(), nullable=True),
         sa.Column("outbox_id", sa.Uuid(), nullable=True),
-        sa.Column("detail", sa.Text(), nullable=False),
-        sa.Column("facts", sa.JSON(), nullable=False),
-        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("detail", sa.Text(), nullable=False, comment="One sentence for people"),
+        sa.Column("facts", sa.JSON(), nullable=False, comment="The figures the rule compared"),
+        sa.Column("status", sa.String(length=16), nullable=False, comment="open or closed"),
         sa.Column("first_seen_at", gateway_api.store.types.UtcDateTime(), nullable=False),
         sa.Column("last_seen_at", gateway_api.store.types.UtcDateTime(), nullable=False),
         sa.Column("closed_at", gateway_api.store.types.UtcDateTime(), nullable=True),
@@ -55,7 +65,12 @@ def upgrade() -> None:
         sa.Column("dag_id", sa.String(length=250), nullable=False),
         sa.Column("run_id", sa.String(length=250), nullable=False),
         sa.Column("task_id", sa.String(length=250), nullable=False),
-        sa.Column("map_index", sa.Integer(), nullable=False),
+        sa.Column(
+            "map_index",
+            sa.Integer(),
+            nullable=False,
+            comment="-1 for a task that is not mapped",
+        ),
         sa.Column("document_id", sa.Uuid(), nullable=False),
         sa.Column("created_at", gateway_api.store.types.UtcDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -78,11 +93,21 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("dead_letters", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column("next_attempt_at", gateway_api.store.types.UtcDateTime(), nullable=True)
+            sa.Column(
+                "next_attempt_at",
+                gateway_api.store.types.UtcDateTime(),
+                nullable=True,
+                comment="When the scheduled replay tries an open dead letter next (null: at once)",
+            )
         )
     with op.batch_alter_table("documents", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column("body_purged_at", gateway_api.store.types.UtcDateTime(), nullable=True)
+            sa.Column(
+                "body_purged_at",
+                gateway_api.store.types.UtcDateTime(),
+                nullable=True,
+                comment="Set when the retention policy emptied the body; sha256 and size stay",
+            )
         )
 
 
