@@ -182,3 +182,14 @@ class StoredEvent:
     payload_id: str | None
     document: dict[str, Any]
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class JobRunTag:
+    """The scheduled run (an Airflow task instance) doing the current work: every document it
+    logs, reads or sends is tagged with it, so the Airflow UI links a task to its documents."""
+
+    dag_id: str
+    run_id: str
+    task_id: str
+    map_index: int = -1
