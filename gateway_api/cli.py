@@ -24,6 +24,7 @@ from gateway_api.cli_fulfilment import orders_app, outbox_app
 from gateway_api.cli_jobs import jobs_app
 from gateway_api.cli_partners import partners_app
 from gateway_api.cli_records import documents_app, orders_list, orders_show
+from gateway_api.cli_worker import worker
 
 if TYPE_CHECKING:
     from gateway_api.settings import Settings
@@ -48,6 +49,7 @@ app.add_typer(orders_app, name="orders")
 app.add_typer(documents_app, name="documents")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(jobs_app, name="jobs")
+app.command()(worker)
 
 console = Console()
 err_console = Console(stderr=True, soft_wrap=True)

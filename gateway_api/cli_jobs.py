@@ -29,7 +29,11 @@ jobs_app = typer.Typer(
 @jobs_app.command("run")
 def run_job(
     name: Annotated[
-        str, typer.Argument(help="Job name: dispatch-outbox, poll-file-drops, pull-orders.")
+        str,
+        typer.Argument(
+            help="Job name: dispatch-outbox, poll-file-drops, pull-orders, "
+            "replay-dead-letters, purge-raw-documents, reconcile."
+        ),
     ],
     partner: Annotated[str | None, typer.Option(help="Only this partner.")] = None,
     max_documents: Annotated[

@@ -87,6 +87,12 @@ class Settings(BaseSettings):
     the default backoff)."""
     outbox_senders: Annotated[int, Field(ge=1, le=64)] = 8
     """Documents a dispatcher sends at once."""
+    dead_letter_replays: Annotated[int, Field(ge=0, le=100)] = 6
+    """Scheduled replays of a dead letter (about 10 min, 20 min, 40 min... apart) before it is
+    parked for a person; 0 parks it on the first scheduled run. Manual replays always work."""
+    retention_days: Annotated[int, Field(ge=1)] = 400
+    """Raw bodies older than this are emptied by the retention job (metadata, size and sha256
+    stay; bodies an open dead letter needs are kept). 400 days covers a year's audit."""
     admin_token: SecretStr | None = None
     """Bearer token for the operator endpoints (orders, documents, dead letters). Optional in
     development when serving on loopback only; required in production and for any other bind."""

@@ -14,11 +14,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from connectors.core.errors import ConnectorError
+from connectors.core.errors import ConnectorError, TransientError
 from connectors.core.files import FileDrop
 from connectors.core.inbound import InboundRequest, StoreUnavailableError, Transport
 from connectors.core.transport import open_file_drop
 from gateway_api.services.ingest import IngestPipeline
+from gateway_api.services.job_problems import JobProblem
 from gateway_api.services.partners import Partner, PartnerDirectory
 
 logger = logging.getLogger(__name__)
@@ -33,6 +34,8 @@ class FileDropReport:
     rejected: int = 0
     acknowledgements: int = 0
     errors: list[str] = field(default_factory=list)
+    problems: list[JobProblem] = field(default_factory=list)
+    """The errors, classified (a scheduler retries only transient ones)."""
 
     @property
     def failed(self) -> int:
@@ -64,11 +67,14 @@ def poll_file_drops(
             drop = open_file_drop(partner.file_drop)
         except ConnectorError as error:
             report.errors.append(f"{partner.key}: {error}")
+            report.problems.append(JobProblem.of(partner.key, error))
             continue
         try:
             _poll_one(drop, partner, pipeline, report)
         except (ConnectorError, OSError) as error:  # unreachable or refusing us: next run
             report.errors.append(f"{partner.key}: {error}")
+            unreachable = TransientError(str(error)) if isinstance(error, OSError) else error
+            report.problems.append(JobProblem.of(partner.key, unreachable))
             logger.warning("file drop of %s not polled: %s", partner.key, error)
         finally:
             drop.close()
@@ -88,6 +94,7 @@ def _poll_one(
         if result.refusal is not None and isinstance(result.refusal.error, StoreUnavailableError):
             # Nothing was stored: leave this file and the rest in inbound/ for the next run.
             report.errors.append(f"{partner.key} {name}: {result.refusal.error}")
+            report.problems.append(JobProblem.of(partner.key, result.refusal.error))
             logger.warning("file drop of %s left for the next run: the store is down", partner.key)
             return
         if result.refusal is not None:

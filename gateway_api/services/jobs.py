@@ -13,9 +13,14 @@ from typing import Protocol
 
 from gateway_api.runtime import Runtime
 from gateway_api.services.file_drops import FileDropReport, poll_file_drops
+from gateway_api.services.job_problems import JobFailedError, JobProblem, ProblemKind
 from gateway_api.services.outbox_dispatch import DispatchReport
 from gateway_api.services.partners import Partner
 from gateway_api.services.pulls import PullReport
+from gateway_api.services.retention import RetentionReport, purge_raw_documents
+from gateway_api.services.scheduled_replay import ScheduledReplay, ScheduledReplayReport
+from gateway_api.store.job_tags import tagged_with
+from gateway_api.store.records import JobRunTag
 
 
 def dispatch_outbox(
@@ -46,6 +51,33 @@ def pull_orders(
     return runtime.pulls.run(partner_key=partner_key)
 
 
+def replay_dead_letters(
+    runtime: Runtime, *, partner_key: str | None = None, max_documents: int | None = None
+) -> ScheduledReplayReport:
+    """Replay the dead letters that are due, with backoff; park them after the configured number
+    of scheduled replays; see `scheduled_replay.ScheduledReplay`."""
+    replay = ScheduledReplay(
+        runtime.uow,
+        runtime.dead_letters,
+        clock=runtime.clock,
+        max_replays=runtime.settings.dead_letter_replays,
+    )
+    return replay.run(partner_key=partner_key, max_documents=max_documents)
+
+
+def purge_raw_document_bodies(
+    runtime: Runtime, *, partner_key: str | None = None, max_documents: int | None = None
+) -> RetentionReport:
+    """Empty raw bodies older than `retention_days`; see `retention.purge_raw_documents`."""
+    del partner_key  # the policy is the hub's, not a partner's
+    return purge_raw_documents(
+        runtime.uow,
+        clock=runtime.clock,
+        retention_days=runtime.settings.retention_days,
+        max_documents=max_documents,
+    )
+
+
 class JobReport(Protocol):
     """What every job returns: a JSON-ready summary and whether something needs a person."""
 
@@ -53,6 +85,11 @@ class JobReport(Protocol):
 
     @property
     def failed(self) -> int: ...
+
+    @property
+    def problems(self) -> list[JobProblem]:
+        """Why parts of the run failed, classified (see `job_problems`)."""
+        ...
 
 
 class Job(Protocol):
@@ -67,6 +104,8 @@ JOBS: dict[str, Job] = {
     "dispatch-outbox": dispatch_outbox,
     "poll-file-drops": poll_partner_file_drops,
     "pull-orders": pull_orders,
+    "replay-dead-letters": replay_dead_letters,
+    "purge-raw-documents": purge_raw_document_bodies,
 }
 """Jobs by the name `b2connect jobs run <name>` takes."""
 
@@ -80,12 +119,17 @@ class JobScope:
     sweeps_the_rest: bool = False
     """Run once more for every partner after the per-partner runs: the outbox holds rows of
     partners that are disabled now, which the dispatcher still settles."""
+    transient_fails_run: bool = True
+    """A transient problem fails the run, so the scheduler retries it. False where the job keeps
+    its own retry state (the outbox reschedules each document with backoff)."""
 
 
 SCOPES: dict[str, JobScope] = {
     "dispatch-outbox": JobScope(lambda p: p.push is not None, sweeps_the_rest=True),
     "poll-file-drops": JobScope(lambda p: p.file_drop is not None and p.inbound is not None),
     "pull-orders": JobScope(lambda p: p.pull is not None),
+    "replay-dead-letters": JobScope(lambda _p: False),
+    "purge-raw-documents": JobScope(lambda _p: False),
 }
 
 
@@ -107,6 +151,11 @@ class CombinedReport:
     def failed(self) -> int:
         """Items a person has to look at, over every part."""
         return sum(part.failed for part in self.parts)
+
+    @property
+    def problems(self) -> list[JobProblem]:
+        """The problems of every part, in order."""
+        return [problem for part in self.parts for problem in part.problems]
 
 
 def _add(left: object, right: object) -> object:
@@ -157,3 +206,28 @@ def run_by_partner(
 def _claimed(report: JobReport) -> int:
     claimed = report.as_dict().get("claimed", 0)
     return claimed if isinstance(claimed, int) else 0
+
+
+def run_scheduled(
+    name: str,
+    runtime: Runtime,
+    *,
+    partner_key: str | None = None,
+    tag: JobRunTag | None = None,
+    max_documents: int | None = None,
+) -> dict[str, object]:
+    """Run job `name` for a scheduler (an Airflow task): every document it logs is tagged with
+    `tag`; the JSON-ready report is returned; `JobFailedError` is raised when the run must fail:
+    any auth or configuration problem (not retryable), or a transient one where the job keeps
+    no retry state of its own (retryable)."""
+    with tagged_with(tag):
+        report = run_by_partner(name, runtime, partner_key=partner_key, max_documents=max_documents)
+    failing = [
+        p
+        for p in report.problems
+        if p.kind in (ProblemKind.AUTH, ProblemKind.CONFIG)
+        or (p.kind is ProblemKind.TRANSIENT and SCOPES[name].transient_fails_run)
+    ]
+    if failing:
+        raise JobFailedError(name, failing)
+    return report.as_dict()

@@ -38,6 +38,7 @@ from connectors.core import (
 from connectors.core.push import OutboundMessage, Receipt
 from connectors.core.transport import TransportAnswer, Transports
 from gateway_api.services.document_log import inbound_record, outbound_record
+from gateway_api.services.job_problems import JobProblem
 from gateway_api.services.partners import Partner, PartnerDirectory
 from gateway_api.services.retry_policy import RetryPolicy
 from gateway_api.store.ports import UnitOfWork, UnitOfWorkFactory
@@ -66,6 +67,8 @@ class DispatchReport:
     dead_lettered: int = 0
     errors: list[str] = field(default_factory=list)
     """One line per failed attempt: outbox id, partner, kind and why."""
+    problems: list[JobProblem] = field(default_factory=list)
+    """The failed attempts, classified (transient ones are the outbox's to retry)."""
 
     @property
     def failed(self) -> int:
@@ -268,6 +271,7 @@ class OutboxDispatcher:
                 text = str(error)
                 line = f"{record.id} {record.partner_key} {record.kind}: {text}"
                 report.errors.append(line)
+                report.problems.append(JobProblem.of(record.partner_key, error))
                 logger.warning("outbox attempt %d failed: %s", record.attempts, line)
                 retry = isinstance(error, TransientError) and not final_attempt
                 if retry and not self.policy.gives_up(record.attempts):

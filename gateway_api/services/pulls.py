@@ -39,6 +39,7 @@ from connectors.core.inbound import (
 )
 from connectors.core.pull import PullConnector, PulledItem, PulledPage
 from gateway_api.services.ingest import IngestPipeline
+from gateway_api.services.job_problems import JobProblem
 from gateway_api.services.partners import Partner, PartnerDirectory
 from gateway_api.store.ports import StoreError, UnitOfWorkFactory
 
@@ -68,6 +69,8 @@ class PullReport:
     waits: list[float] = field(default_factory=list)
     """Seconds waited for rate limits and backoff, in order."""
     errors: list[str] = field(default_factory=list)
+    problems: list[JobProblem] = field(default_factory=list)
+    """The errors, classified (a scheduler retries only transient ones)."""
 
     @property
     def failed(self) -> int:
@@ -123,6 +126,7 @@ class PullService:
                 self._pull(partner, partner.pull, report)
             except (ConnectorError, StoreError) as error:
                 report.errors.append(f"{partner.key}: {error}")
+                report.problems.append(JobProblem.of(partner.key, error))
                 logger.warning("pull of %s stopped: %s", partner.key, error)
         return report
 

@@ -87,6 +87,8 @@ class DeadLetterRecord:
     set's ISA13, GS06 and ST02); replay hands it back to the connector to read it again."""
     next_attempt_at: datetime | None = None
     """When the scheduled replay tries it next; None means as soon as it runs."""
+    scheduled_replays: int = 0
+    """Replays the schedule made (manual replays are not counted): it parks after its limit."""
 
 
 class OutboxStatus(StrEnum):

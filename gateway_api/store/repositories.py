@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import Row, and_, bindparam, delete, func, select, update
+from sqlalchemy import CursorResult, Row, and_, bindparam, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from gateway_api.domain import Order, OrderEvent, OrderEventKind, OrderStatus
 from gateway_api.store import tables as t
 from gateway_api.store.insert_buffer import BufferedConnection
+from gateway_api.store.job_tags import current_job_run
 from gateway_api.store.records import (
     DeadLetterRecord,
     DeadLetterStatus,
     DocumentOutcome,
     DocumentRecord,
+    JobRunTag,
     OrderSummary,
     StoredEvent,
 )
@@ -70,8 +72,50 @@ class SqlDocumentRepository:
         self._c = connection
 
     def add(self, *records: DocumentRecord) -> None:
-        """Append documents (one statement for all of them)."""
+        """Append documents (one statement for all of them); tagged with the job run doing the
+        work, when one is (`job_tags`)."""
         self._c.stage(t.documents, [_document_row(r) for r in records])
+        tag = current_job_run()
+        if tag is not None and records:
+            self.tag(tag, [r.id for r in records], at=records[0].created_at)
+
+    def tag(self, tag: JobRunTag, document_ids: Sequence[UUID], *, at: datetime) -> None:
+        """Record that the run `tag` read or sent these (already logged) documents."""
+        self._c.stage(
+            t.job_run_documents,
+            [
+                {
+                    "dag_id": tag.dag_id,
+                    "run_id": tag.run_id,
+                    "task_id": tag.task_id,
+                    "map_index": tag.map_index,
+                    "document_id": document_id,
+                    "created_at": at,
+                }
+                for document_id in dict.fromkeys(document_ids)
+            ],
+        )
+
+    def purge_bodies(self, *, created_before: datetime, at: datetime, limit: int) -> int:
+        """Empty the bodies of at most `limit` documents logged before `created_before`, except
+        those an open or parked dead letter still needs to replay; returns how many. Metadata,
+        size and sha256 stay, so the log still proves what arrived and when."""
+        c = t.documents.c
+        held = select(t.dead_letters.c.document_id).where(
+            t.dead_letters.c.status != DeadLetterStatus.REPLAYED.value
+        )
+        chosen = (
+            select(c.id)
+            .where(c.created_at < created_before, c.body_purged_at.is_(None), c.id.not_in(held))
+            .order_by(c.created_at)
+            .limit(limit)
+        )
+        result = self._c.execute(
+            update(t.documents)
+            .where(c.id.in_(chosen.scalar_subquery()))
+            .values(body=b"", body_purged_at=at)
+        )
+        return int(cast("CursorResult[Any]", result).rowcount)
 
     def get(self, document_id: UUID) -> DocumentRecord | None:
         """One document with its body."""
@@ -421,8 +465,47 @@ class SqlDeadLetterRepository:
         c = t.dead_letters.c
         self._c.execute(
             update(t.dead_letters)
-            .where(c.id == dead_letter_id, c.status == DeadLetterStatus.OPEN.value)
+            .where(c.id == dead_letter_id, c.status != DeadLetterStatus.REPLAYED.value)
             .values(error=error, attempts=c.attempts + 1, updated_at=at)
+        )
+
+    def due(
+        self, *, now: datetime, limit: int, partner_key: str | None = None
+    ) -> list[DeadLetterRecord]:
+        """Open dead letters whose scheduled replay is due (of one partner), oldest first."""
+        c = t.dead_letters.c
+        filters = [
+            c.status == DeadLetterStatus.OPEN.value,
+            (c.next_attempt_at.is_(None)) | (c.next_attempt_at <= now),
+        ]
+        if partner_key is not None:
+            filters.append(c.partner_key == partner_key)
+        rows = self._c.execute(
+            select(t.dead_letters).where(*filters).order_by(c.created_at, c.id).limit(limit)
+        )
+        return [_dead_letter(row) for row in rows]
+
+    def schedule(self, dead_letter_id: UUID, *, next_attempt_at: datetime) -> None:
+        """A scheduled replay failed: count it and say when the next one is due."""
+        c = t.dead_letters.c
+        self._c.execute(
+            update(t.dead_letters)
+            .where(c.id == dead_letter_id, c.status == DeadLetterStatus.OPEN.value)
+            .values(next_attempt_at=next_attempt_at, scheduled_replays=c.scheduled_replays + 1)
+        )
+
+    def park(self, dead_letter_id: UUID, *, at: datetime) -> None:
+        """The scheduled replay gives up: a person looks at it (a manual replay still works)."""
+        c = t.dead_letters.c
+        self._c.execute(
+            update(t.dead_letters)
+            .where(c.id == dead_letter_id, c.status == DeadLetterStatus.OPEN.value)
+            .values(
+                status=DeadLetterStatus.PARKED.value,
+                next_attempt_at=None,
+                scheduled_replays=c.scheduled_replays + 1,
+                updated_at=at,
+            )
         )
 
 

@@ -158,6 +158,13 @@ dead_letters = Table(
         comment="When the scheduled replay tries an open dead letter next (null: at once)",
     ),
     Column(
+        "scheduled_replays",
+        Integer,
+        nullable=False,
+        server_default="0",
+        comment="Replays the schedule made; it parks the dead letter after its limit",
+    ),
+    Column(
         "outbox_id",
         Uuid,
         ForeignKey("outbox.id"),

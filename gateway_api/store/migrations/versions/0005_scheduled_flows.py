@@ -8,7 +8,8 @@ Airflow runs the hub's recurring jobs. Reconciliation keeps one row per finding
 (`reconciliation_findings`, unique per rule and subject, closed when the data is fixed); each
 document a scheduled run read or sent is tagged with the run's DAG, run and task ids
 (`job_run_documents`), so the Airflow UI can link a task instance to exactly those documents;
-the scheduled dead-letter replay keeps its next attempt (`dead_letters.next_attempt_at`); the
+the scheduled dead-letter replay keeps its next attempt and how often it tried
+(`dead_letters.next_attempt_at`, `scheduled_replays`); the
 retention job empties old bodies and says when (`documents.body_purged_at`).
 """
 
@@ -100,6 +101,15 @@ def upgrade() -> None:
                 comment="When the scheduled replay tries an open dead letter next (null: at once)",
             )
         )
+        batch_op.add_column(
+            sa.Column(
+                "scheduled_replays",
+                sa.Integer(),
+                nullable=False,
+                server_default="0",
+                comment="Replays the schedule made; it parks the dead letter after its limit",
+            )
+        )
     with op.batch_alter_table("documents", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column(
@@ -115,6 +125,7 @@ def downgrade() -> None:
     with op.batch_alter_table("documents", schema=None) as batch_op:
         batch_op.drop_column("body_purged_at")
     with op.batch_alter_table("dead_letters", schema=None) as batch_op:
+        batch_op.drop_column("scheduled_replays")
         batch_op.drop_column("next_attempt_at")
     op.drop_index("ix_job_run_documents_document", table_name="job_run_documents")
     op.drop_table("job_run_documents")
