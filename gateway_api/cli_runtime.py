@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from gateway_api.runtime import Runtime
 
 
-def open_runtime() -> Runtime:
+def open_runtime(environ: Mapping[str, str] | None = None) -> Runtime:
     """Settings, services and a migrated database; `DatabaseNotMigratedError` (a sentence) when
     the schema is not the code's, instead of `no such table` on the first query."""
     from gateway_api.runtime import build_runtime  # noqa: PLC0415 - the CLI starts fast
     from gateway_api.settings import get_settings  # noqa: PLC0415
     from gateway_api.store.migrate import require_head  # noqa: PLC0415
 
-    runtime = build_runtime(get_settings())
+    runtime = build_runtime(get_settings(), environ=environ)
     try:
         require_head(runtime.engine)
         runtime.sync_partners()  # replays write rows that reference the partners table

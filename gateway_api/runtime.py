@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -77,11 +78,17 @@ def http_settings(settings: Settings) -> HttpSettings:
 
 
 def build_runtime(
-    settings: Settings, *, clock: Clock = utc_now, http: httpx.Client | None = None
+    settings: Settings,
+    *,
+    clock: Clock = utc_now,
+    http: httpx.Client | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> Runtime:
     """Wire the services for `settings`.
 
     `http` replaces the HTTP client (tests pass one bound to a fake partner's transport).
+    `environ` is where `env:` secret references are read (default: the process environment;
+    the Airflow tasks add the partners' Airflow Connections to it).
     A partner profile that cannot be built disables that partner (see `PartnerDirectory`).
     """
     engine = build_engine(settings.database_url, pool_size=settings.database_pool_size)
@@ -96,6 +103,7 @@ def build_runtime(
         production=settings.is_production,
         recheck_seconds=settings.profile_recheck_seconds,
         demo_partners=settings.serves_demo_partners,
+        environ=environ,
     )
     pipeline = IngestPipeline(uow, directory, clock=clock, context=context)
     dispatcher = OutboxDispatcher(
@@ -119,7 +127,7 @@ def build_runtime(
         queries=QueryService(uow),
         fulfilment=FulfilmentService(uow, directory, clock=clock),
         dispatcher=dispatcher,
-        pulls=PullService(uow, directory, pipeline, clock=clock),
+        pulls=PullService(uow, directory, pipeline, clock=clock, attempts=settings.pull_attempts),
         http=client,
         clock=clock,
     )

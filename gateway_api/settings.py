@@ -87,6 +87,9 @@ class Settings(BaseSettings):
     the default backoff)."""
     outbox_senders: Annotated[int, Field(ge=1, le=64)] = 8
     """Documents a dispatcher sends at once."""
+    pull_attempts: Annotated[int, Field(ge=1, le=20)] = 5
+    """Tries of one pull request (with backoff, or the partner's Retry-After) before the pull of
+    that partner stops for this run and the scheduler retries the run."""
     dead_letter_replays: Annotated[int, Field(ge=0, le=100)] = 6
     """Scheduled replays of a dead letter (about 10 min, 20 min, 40 min... apart) before it is
     parked for a person; 0 parks it on the first scheduled run. Manual replays always work."""

@@ -1,0 +1,37 @@
+"""DAG `raw_document_retention`: daily, empty raw bodies older than the retention policy.
+
+`B2CONNECT_RETENTION_DAYS` (400 by default) decides. The document log rows stay (partner, kind,
+outcome, size, sha256, time), so the log still proves what arrived; bodies an open or parked
+dead letter needs are kept until it is replayed. Batches keep each transaction short.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from airflow.sdk import dag, task
+from hub_tasks import default_args, run_job
+
+
+@dag(
+    dag_id="raw_document_retention",
+    schedule=timedelta(days=1),
+    start_date=datetime(2026, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    default_args=default_args(),
+    tags=["b2connect", "retention"],
+    doc_md=__doc__,
+)
+def raw_document_retention() -> None:
+    """One task: the purge runs in batches until nothing is due."""
+
+    @task
+    def purge() -> dict[str, object]:
+        """Empty the bodies past the policy."""
+        return run_job("purge-raw-documents")
+
+    purge()
+
+
+raw_document_retention()
