@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,9 +28,8 @@ os.environ.update(
 
 
 @pytest.fixture(scope="session")
-def airflow_db() -> Iterator[None]:
+def airflow_db() -> None:
     """Airflow's metadata tables, created once per session."""
     from airflow.utils import db
 
     db.resetdb()
-    yield

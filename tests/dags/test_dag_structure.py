@@ -24,7 +24,7 @@ PARSE_BUDGET_SECONDS = 10.0
 """The whole folder, in a process that has imported Airflow (about 1 s here)."""
 
 
-class _NoNetwork(Exception):
+class _NoNetworkError(Exception):
     pass
 
 
@@ -35,7 +35,7 @@ def bag() -> Any:
     from airflow.dag_processing.dagbag import BundleDagBag
 
     def refuse(*_args: object, **_kwargs: object) -> None:
-        raise _NoNetwork("a DAG file opened a connection at parse time")
+        raise _NoNetworkError("a DAG file opened a connection at parse time")
 
     original = socket.socket.connect
     socket.socket.connect = refuse  # type: ignore[method-assign,assignment]
@@ -64,7 +64,8 @@ def test_schedule_retries_and_docs(bag: Any, dag_id: str) -> None:
     assert dag.catchup is False
     assert dag.max_active_runs == 1
     assert "b2connect" in dag.tags
-    assert dag.doc_md and len(dag.doc_md) > 200
+    assert dag.doc_md
+    assert len(dag.doc_md) > 200
     for task in dag.tasks:
         assert task.retries >= 1, task.task_id
         assert task.retry_exponential_backoff

@@ -1,0 +1,233 @@
+"""Every DAG run with `dag.test()` against the fakes on 127.0.0.1 and the real database:
+documents delivered, files taken, orders pulled, dead letters replayed, bodies purged; a
+transient failure retried and an auth failure failing without retries; every job run twice
+sends and stores nothing twice; every document a run logged is tagged with its task."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from connectors.testing.fake_coupa_rest import FakeCoupaRest
+from connectors.testing.fake_platform_server import FakePlatform
+from gateway_api.http.app import create_app
+from gateway_api.runtime import Runtime, build_runtime
+from gateway_api.settings import Settings, get_settings
+from gateway_api.store import tables as t
+from tests.dags.conftest import DAGS_DIR
+from tests.integration.test_coupa_pull import CLIENT_ID, CLIENT_SECRET, PARTNER
+from tests.support.clock import FakeClock
+from tests.support.cxml_builder import Line, order_request
+from tests.support.platforms import live_platforms
+from tests.support.x12_documents import order_850, retailer_interchange
+
+pytestmark = pytest.mark.usefixtures("airflow_db")
+
+
+@pytest.fixture(scope="module")
+def dags() -> dict[str, Any]:
+    """The DAGs as the dag-processor parses them."""
+    from airflow.dag_processing.dagbag import BundleDagBag
+
+    bag = BundleDagBag(dag_folder=str(DAGS_DIR), bundle_path=DAGS_DIR)
+    assert bag.import_errors == {}
+    return dict(bag.dags)
+
+
+@pytest.fixture
+def hub(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Iterator[Runtime]:
+    """The gateway settings the tasks read (the test database and mappings copy), and a runtime
+    on them for the test to look with."""
+    monkeypatch.setenv("B2CONNECT_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("B2CONNECT_MAPPINGS_DIR", str(settings.mappings_dir))
+    monkeypatch.setenv("B2CONNECT_PULL_ATTEMPTS", "1")
+    get_settings.cache_clear()
+    runtime = build_runtime(settings)
+    runtime.sync_partners()
+    yield runtime
+    runtime.close()
+    get_settings.cache_clear()
+
+
+def run(dag: Any) -> tuple[str, dict[str, tuple[str, int]]]:
+    """`dag.test()`; the run's state and each task instance's (state, try number)."""
+    from airflow.models import TaskInstance
+    from airflow.utils.session import create_session
+
+    # Airflow 3.3.2's dag.test() reads `dag.deadline` as ids of serialized alerts while the
+    # parsed DAG holds the DeadlineAlert objects, and fails the finished run on that; the
+    # scheduler works on the serialized DAG. The alerts are checked in test_dag_structure.
+    deadline, dag.deadline = dag.deadline, None
+    try:
+        dag_run = dag.test()
+    finally:
+        dag.deadline = deadline
+    with create_session() as session:
+        tis = session.scalars(
+            select(TaskInstance).where(
+                TaskInstance.dag_id == dag.dag_id, TaskInstance.run_id == dag_run.run_id
+            )
+        ).all()
+        states = {f"{ti.task_id}[{ti.map_index}]": (str(ti.state), ti.try_number) for ti in tis}
+    return str(dag_run.state), states
+
+
+def tagged(runtime: Runtime, dag_id: str) -> list[tuple[str, int, str]]:
+    """(task, map index, document kind) of every document tagged with a run of `dag_id`."""
+    jrd, doc = t.job_run_documents.c, t.documents.c
+    with runtime.engine.connect() as connection:
+        rows = connection.execute(
+            select(jrd.task_id, jrd.map_index, doc.kind)
+            .join(t.documents, doc.id == jrd.document_id)
+            .where(jrd.dag_id == dag_id)
+            .order_by(doc.created_at)
+        )
+        return [tuple(row) for row in rows]
+
+
+# -- outbox_sweep ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def platforms(mappings_dir: Path, clock: FakeClock) -> Iterator[dict[str, FakePlatform]]:
+    with live_platforms(mappings_dir, clock) as running:
+        yield running
+
+
+def test_outbox_sweep_delivers_a_queued_confirmation_once(
+    dags: dict[str, Any], platforms: dict[str, FakePlatform], hub: Runtime
+) -> None:
+    body = order_request(
+        partner="coupa-demo", order_id="PO-DAG-1", payload_id="dag-1@buyer", lines=[Line("1001")]
+    )
+    platforms["coupa-demo"].register_order_request(body)
+    with TestClient(create_app(runtime=hub)) as api:
+        assert api.post("/cxml/coupa-demo", content=body).status_code == 200
+        (order,) = api.get("/orders", params={"partner": "coupa-demo"}).json()
+        queued = api.post(f"/orders/{order['id']}/confirmations", json={"type": "accept"})
+        assert queued.status_code == 201, queued.text
+
+    state, tasks = run(dags["outbox_sweep"])
+    assert state == "success", tasks
+    assert [r.kind for r in platforms["coupa-demo"].received] == ["ConfirmationRequest"]
+    # The confirmation and the platform's answer are linked to the mapped task that sent them.
+    sent = [(task, kind) for task, _index, kind in tagged(hub, "outbox_sweep")]
+    assert ("deliver", "ConfirmationRequest") in sent
+    assert ("deliver", "Response") in sent
+
+    state, _ = run(dags["outbox_sweep"])  # again: nothing is due, nothing sent twice
+    assert state == "success"
+    assert len(platforms["coupa-demo"].received) == 1
+
+
+# -- order_pull: credentials from an Airflow Connection; transient retry; auth failure -----
+
+
+@pytest.fixture
+def coupa(
+    clock: FakeClock, mappings_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[FakeCoupaRest]:
+    """A fake Coupa REST API; the partner's profile references its secret as an env: variable
+    that only the partner's Airflow Connection (AIRFLOW_CONN_*) provides."""
+    fake = FakeCoupaRest(clock=clock)
+    fake.add_client(CLIENT_ID, CLIENT_SECRET)
+    with fake.serve() as base_url:
+        folder = mappings_dir / "partners" / PARTNER
+        folder.mkdir(parents=True)
+        profile = {
+            "key": PARTNER,
+            "display_name": "ACME on Coupa (REST pull)",
+            "connector": "coupa_rest",
+            "timezone": "Europe/Istanbul",
+            "connector_config": {
+                "base_url": base_url,
+                "client_id": CLIENT_ID,
+                "rules": {"buyer_identity": "acme.coupahost.com", "buyer_name": "ACME"},
+            },
+            "secrets": {"client_secret": "env:ACME_COUPA_CLIENT_SECRET"},
+            "documents": {"inbound": ["purchase_order"]},
+            "parts": {"unknown": "supplier_part_id_is_sku"},
+        }
+        (folder / "profile.yaml").write_text(yaml.safe_dump(profile))
+        monkeypatch.delenv("ACME_COUPA_CLIENT_SECRET", raising=False)
+        yield fake
+
+
+def connect(monkeypatch: pytest.MonkeyPatch, secret: str) -> None:
+    """The partner's Airflow Connection, as a deployment sets it."""
+    extra = {"ACME_COUPA_CLIENT_SECRET": secret}
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_B2CONNECT_ACME_COUPA_REST",
+        json.dumps({"conn_type": "http", "extra": extra}),
+    )
+
+
+def stored_orders(runtime: Runtime) -> list[str]:
+    with runtime.uow() as uow:
+        return sorted(o.order_id for o in uow.orders.query(partner_key=PARTNER, limit=100))
+
+
+def test_order_pull_retries_a_transient_failure_and_stores_each_order_once(
+    dags: dict[str, Any], hub: Runtime, coupa: FakeCoupaRest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    connect(monkeypatch, CLIENT_SECRET)
+    ids = coupa.generate_orders(3)
+    coupa.fail_next(1, status=503)  # the first try of the pull task meets a 503
+
+    state, tasks = run(dags["order_pull"])
+    assert state == "success", tasks
+    assert tasks["pull[0]"] == ("success", 2)  # failed once, retried once
+    assert stored_orders(hub) == sorted(str(i) for i in ids)
+    pulled = tagged(hub, "order_pull")
+    assert [(task, index) for task, index, _ in pulled] == [("pull", 0)] * 3
+
+    state, tasks = run(dags["order_pull"])  # again: nothing new
+    assert state == "success"
+    assert stored_orders(hub) == sorted(str(i) for i in ids)
+    assert len(tagged(hub, "order_pull")) == 3
+
+
+def test_order_pull_fails_without_retrying_when_the_credential_is_refused(
+    dags: dict[str, Any], hub: Runtime, coupa: FakeCoupaRest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    connect(monkeypatch, "a-rotated-but-wrong-secret")
+    coupa.generate_orders(1)
+
+    state, tasks = run(dags["order_pull"])
+    assert state == "failed"
+    assert tasks["pull[0]"] == ("failed", 1)  # retries=3, none used
+    assert stored_orders(hub) == []
+
+
+# -- file_drop_poll ---------------------------------------------------------------------------
+
+
+def test_file_drop_poll_takes_a_file_once(
+    dags: dict[str, Any], hub: Runtime, mappings_dir: Path, tmp_path: Path
+) -> None:
+    drop = tmp_path / "drop"
+    path = mappings_dir / "partners" / "edi-demo" / "profile.yaml"
+    profile = yaml.safe_load(path.read_text())
+    profile["connector_config"]["file_drop"] = str(drop)
+    path.write_text(yaml.safe_dump(profile))
+    (drop / "inbound").mkdir(parents=True)
+    interchange = retailer_interchange(order_850("FD-DAG-1", [("AC-1001", 2, "4.50")]))
+    (drop / "inbound" / "po-1.edi").write_bytes(interchange)
+
+    state, tasks = run(dags["file_drop_poll"])
+    assert state == "success", tasks
+    assert (drop / "archive" / "po-1.edi").exists()
+    (drop / "inbound" / "po-1.edi").write_bytes(interchange)  # the partner sends it again
+    state, _ = run(dags["file_drop_poll"])
+    assert state == "success"
+    with hub.uow() as uow:
+        orders = uow.orders.query(partner_key="edi-demo", limit=10)
+    assert [o.order_id for o in orders] == ["FD-DAG-1"]
+    assert [kind for _, _, kind in tagged(hub, "file_drop_poll")].count("997") >= 1
