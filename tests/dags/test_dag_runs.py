@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -231,3 +232,73 @@ def test_file_drop_poll_takes_a_file_once(
         orders = uow.orders.query(partner_key="edi-demo", limit=10)
     assert [o.order_id for o in orders] == ["FD-DAG-1"]
     assert [kind for _, _, kind in tagged(hub, "file_drop_poll")].count("997") >= 1
+
+
+# -- dead_letter_replay and raw_document_retention --------------------------------------------
+
+
+def place_and_confirm(api: TestClient, platform: FakePlatform, order_id: str) -> None:
+    """An order from Coupa, and its confirmation queued."""
+    body = order_request(
+        partner="coupa-demo",
+        order_id=order_id,
+        payload_id=f"{order_id}@buyer",
+        lines=[Line("1001")],
+    )
+    platform.register_order_request(body)
+    assert api.post("/cxml/coupa-demo", content=body).status_code == 200
+    orders = api.get("/orders", params={"partner": "coupa-demo"}).json()
+    (order,) = [o for o in orders if o["order_id"] == order_id]
+    assert api.post(f"/orders/{order['id']}/confirmations", json={"type": "accept"}).is_success
+
+
+def test_dead_letter_replay_delivers_a_refused_document_once_the_partner_takes_it(
+    dags: dict[str, Any], platforms: dict[str, FakePlatform], hub: Runtime
+) -> None:
+    coupa = platforms["coupa-demo"]
+    with TestClient(create_app(runtime=hub)) as api:
+        place_and_confirm(api, coupa, "PO-DL-1")
+    coupa.reject_next(1, code=400, text="Unknown PO")
+    state, _ = run(dags["outbox_sweep"])
+    assert state == "success"
+    (letter,) = hub.dead_letters.list(status="open")
+
+    state, tasks = run(dags["dead_letter_replay"])
+    assert state == "success", tasks
+    assert hub.dead_letters.get(letter.id).status == "replayed"
+    assert [r.kind for r in coupa.received].count("ConfirmationRequest") == 1
+    state, _ = run(dags["dead_letter_replay"])  # again: nothing due, nothing sent
+    assert [r.kind for r in coupa.received].count("ConfirmationRequest") == 1
+
+
+def test_retention_empties_old_bodies_but_keeps_what_a_dead_letter_needs(
+    dags: dict[str, Any],
+    platforms: dict[str, FakePlatform],
+    hub: Runtime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    coupa = platforms["coupa-demo"]
+    with TestClient(create_app(runtime=hub)) as api:
+        place_and_confirm(api, coupa, "PO-RT-1")
+    coupa.reject_next(1, code=400, text="Unknown PO")
+    run(dags["outbox_sweep"])
+    (letter,) = hub.dead_letters.list(status="open")
+    with hub.engine.begin() as connection:  # everything so far was logged two years ago
+        connection.execute(
+            t.documents.update().values(created_at=datetime.now(UTC) - timedelta(days=730))
+        )
+    monkeypatch.setenv("B2CONNECT_RETENTION_DAYS", "365")
+    get_settings.cache_clear()
+
+    state, tasks = run(dags["raw_document_retention"])
+    assert state == "success", tasks
+    doc = t.documents.c
+    with hub.engine.connect() as connection:
+        rows = connection.execute(select(doc.id, doc.body, doc.body_purged_at, doc.size)).all()
+    kept = [r for r in rows if r.body_purged_at is None]
+    assert [r.id for r in kept] == [letter.document_id]
+    assert all(r.body == b"" and r.size > 0 for r in rows if r.body_purged_at is not None)
+    state, _ = run(dags["raw_document_retention"])  # again: nothing left to purge
+    with hub.engine.connect() as connection:
+        again = connection.execute(select(doc.id, doc.body_purged_at)).all()
+    assert sorted(again) == sorted((r.id, r.body_purged_at) for r in rows)
