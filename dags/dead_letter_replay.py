@@ -9,7 +9,7 @@ Dead letters page in this UI, or `b2connect dead-letters replay`).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from airflow.sdk import dag, task
 from hub_tasks import default_args, run_job
@@ -18,7 +18,7 @@ from hub_tasks import default_args, run_job
 @dag(
     dag_id="dead_letter_replay",
     schedule=timedelta(minutes=10),
-    start_date=datetime(2026, 1, 1),
+    start_date=datetime(2026, 1, 1, tzinfo=UTC),
     catchup=False,
     max_active_runs=1,
     default_args=default_args(),

@@ -8,7 +8,7 @@ retried with backoff; refused credentials fail at once and alert.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from airflow.sdk import dag, task
 from hub_tasks import default_args, partners_for, run_job
@@ -19,7 +19,7 @@ JOB = "poll-file-drops"
 @dag(
     dag_id="file_drop_poll",
     schedule=timedelta(minutes=2),
-    start_date=datetime(2026, 1, 1),
+    start_date=datetime(2026, 1, 1, tzinfo=UTC),
     catchup=False,
     max_active_runs=1,
     default_args=default_args(),

@@ -9,7 +9,7 @@ task, which Airflow retries with backoff; a refused API key fails at once and al
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from airflow.sdk import dag, task
 from hub_tasks import default_args, partners_for, run_job
@@ -20,7 +20,7 @@ JOB = "pull-orders"
 @dag(
     dag_id="order_pull",
     schedule=timedelta(minutes=15),
-    start_date=datetime(2026, 1, 1),
+    start_date=datetime(2026, 1, 1, tzinfo=UTC),
     catchup=False,
     max_active_runs=1,
     default_args=default_args(),

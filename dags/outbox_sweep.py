@@ -8,7 +8,7 @@ refuses our credentials. Leases on the outbox rows keep the two from sending any
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from airflow.sdk import DeadlineAlert, DeadlineReference, SyncCallback, dag, task
 from hub_tasks import default_args, partners_for, run_job
@@ -19,7 +19,7 @@ JOB = "dispatch-outbox"
 @dag(
     dag_id="outbox_sweep",
     schedule=timedelta(minutes=5),
-    start_date=datetime(2026, 1, 1),
+    start_date=datetime(2026, 1, 1, tzinfo=UTC),
     catchup=False,
     max_active_runs=1,
     default_args=default_args(),

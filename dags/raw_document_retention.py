@@ -7,7 +7,7 @@ dead letter needs are kept until it is replayed. Batches keep each transaction s
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from airflow.sdk import dag, task
 from hub_tasks import default_args, run_job
@@ -16,7 +16,7 @@ from hub_tasks import default_args, run_job
 @dag(
     dag_id="raw_document_retention",
     schedule=timedelta(days=1),
-    start_date=datetime(2026, 1, 1),
+    start_date=datetime(2026, 1, 1, tzinfo=UTC),
     catchup=False,
     max_active_runs=1,
     default_args=default_args(),

@@ -9,7 +9,7 @@ fixed. The task log summarises what opened, stayed open and closed.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from airflow.sdk import DeadlineAlert, DeadlineReference, SyncCallback, dag, task
 from hub_tasks import default_args, run_job
@@ -18,7 +18,7 @@ from hub_tasks import default_args, run_job
 @dag(
     dag_id="reconciliation",
     schedule=timedelta(hours=1),
-    start_date=datetime(2026, 1, 1),
+    start_date=datetime(2026, 1, 1, tzinfo=UTC),
     catchup=False,
     max_active_runs=1,
     default_args=default_args(),
