@@ -53,6 +53,10 @@ class DeliveryWorker:
                 logger.warning("delivery worker: the store failed, trying again: %s", error)
                 self._stop.wait(STORE_DOWN_WAIT_SECONDS)
                 continue
+            except Exception:  # a bug must not stop delivery for every partner: log, go on
+                logger.exception("delivery worker: a dispatcher run failed; trying again")
+                self._stop.wait(STORE_DOWN_WAIT_SECONDS)
+                continue
             self._beat()
             delivered += report.delivered
             if report.claimed:
