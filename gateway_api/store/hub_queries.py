@@ -5,6 +5,7 @@ Read-only: each method opens a connection, reads, and lets go; nothing here writ
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -146,7 +147,7 @@ class SqlHubReader:
         return OrderRelations(order, events, outbox, fulfilment, documents)
 
     def partner_board(
-        self, *, errors_since: Any, acknowledgement_due_before: Any
+        self, *, errors_since: datetime, acknowledgement_due_before: datetime
     ) -> list[PartnerStatus]:
         """Per partner: the last message, recent errors, dead letters, delivery backlog, dead
         deliveries, overdue acknowledgements and open reconciliation findings."""
@@ -259,16 +260,21 @@ class SqlHubReader:
 
 
 def _carries_reference(reference: str) -> Any:
-    """Documents that name `reference` themselves, or that created or changed an order whose
-    order id is `reference`, or that the outbox sent about such an order."""
+    """Documents that name `reference` themselves, that created or changed an order whose
+    order id is `reference`, or that the outbox sent about such an order; and our answers to
+    any of those."""
     o, e, x = t.orders.c, t.order_events.c, t.outbox.c
+    named = t.documents.alias("named")
     orders = select(o.id).where(o.order_id == reference)
-    return or_(
-        _D.payload_id == reference,
-        _D.correlation_id == reference,
-        _D.id.in_(select(e.document_id).where(e.order_uuid.in_(orders))),
-        _D.id.in_(select(x.last_document_id).where(x.order_uuid.in_(orders))),
+    ids = select(named.c.id).where(
+        or_(
+            named.c.payload_id == reference,
+            named.c.correlation_id == reference,
+            named.c.id.in_(select(e.document_id).where(e.order_uuid.in_(orders))),
+            named.c.id.in_(select(x.last_document_id).where(x.order_uuid.in_(orders))),
+        )
     )
+    return or_(_D.id.in_(ids), _D.in_reply_to.in_(ids))
 
 
 def _about_order(order: OrderRef, events: list[StoredEvent], outbox: list[OutboxRecord]) -> Any:
@@ -286,7 +292,7 @@ def _about_order(order: OrderRef, events: list[StoredEvent], outbox: list[Outbox
         else _D.correlation_id == order.order_id
     )
     named = select(_D.id).where(_D.partner_key == order.partner_key, naming)
-    about = union(select(t.documents.c.id).where(_D.id.in_(direct) if direct else false()), named)
+    about = union(select(_D.id).where(_D.id.in_(direct) if direct else false()), named)
     ids = select(about.subquery().c.id)
     return or_(_D.id.in_(ids), _D.in_reply_to.in_(ids))
 
@@ -308,7 +314,7 @@ def _order_of(connection: Connection, document_id: UUID, *, hops: int) -> UUID |
     return None if parent is None else _order_of(connection, parent, hops=hops - 1)
 
 
-def _message(row: Row[Any]) -> MessageRow:
+def _message(row: Row[*tuple[Any, ...]]) -> MessageRow:
     return MessageRow(**row._mapping)
 
 

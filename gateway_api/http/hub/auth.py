@@ -1,0 +1,69 @@
+"""Who is looking, and whether a form post really comes from our own page.
+
+Authentication is not decided here: `create_hub_app` receives a FastAPI dependency that returns
+a `HubUser` or raises (Airflow's JWT check, when mounted by the plugin). It replaces `hub_user`
+below, which refuses everyone, so an app assembled without one shows no data.
+
+Cross-site request forgery is stopped twice on every state-changing form (the replay button):
+- the `Origin` (or, without one, the `Referer`) must name this server: browsers set it on every
+  cross-origin POST and a page cannot forge it;
+- the form carries a token, an HMAC of the user's session credential under a server secret, that
+  only a page rendered for that session knows (another origin cannot read our pages).
+The session cookie Airflow sets is also `SameSite=Lax`, so a cross-site form post arrives without
+it in the first place; the two checks cover same-site origins and older browsers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from fastapi import HTTPException, Request, status
+
+CSRF_FIELD = "csrf_token"
+"""The form field that carries the token."""
+
+
+@dataclass(frozen=True)
+class HubUser:
+    """The signed-in person, as the authentication dependency vouches for them."""
+
+    name: str
+    session: str
+    """What identifies the sign-in session (the credential itself); tokens are bound to it."""
+    may_replay: bool = False
+    """Whether this person may change state (replay dead letters)."""
+
+
+async def hub_user() -> HubUser:
+    """The default authentication: nobody. `create_hub_app` overrides it with the real one."""
+    raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Not authenticated")
+
+
+def csrf_token(secret: bytes, user: HubUser) -> str:
+    """The form token for `user`'s session."""
+    message = f"b2connect-hub|{user.name}|{user.session}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+def check_form_post(request: Request, secret: bytes, user: HubUser, presented: str | None) -> None:
+    """Refuse (403) a form post that is not from a page of ours rendered for this session."""
+    if not _same_origin(request):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "The form was not sent from this site.")
+    expected = csrf_token(secret, user)
+    if presented is None or not hmac.compare_digest(presented.encode(), expected.encode()):
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            "The form is older than your sign-in session: reload the page and try again.",
+        )
+
+
+def _same_origin(request: Request) -> bool:
+    """The request's `Origin` (or `Referer`) names the host it was sent to."""
+    source = request.headers.get("origin") or request.headers.get("referer")
+    host = request.headers.get("host")
+    if not source or source == "null" or not host:
+        return False
+    return urlsplit(source).netloc.lower() == host.lower()
