@@ -22,10 +22,10 @@ $(STAMP): pyproject.toml $(CONSTRAINTS)
 
 install: $(STAMP)
 
-## make run: migrate the embedded SQLite store and serve the gateway API with the demo partners.
+## make run: migrate both databases (gateway and Airflow, embedded SQLite) and start the gateway
+## API, the delivery worker and Airflow with the DAGs; prints the URLs and the login; Ctrl-C stops.
 run: install
-	$(BIN)/b2connect db upgrade
-	$(BIN)/b2connect serve --host $(HOST) --port $(PORT)
+	HOST=$(HOST) PORT=$(PORT) bash scripts/run_hub.sh
 
 ## make test: lint, type-check and run the whole suite on SQLite and PostgreSQL.
 test: install postgres lint typecheck pytest
