@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import HTTPException, Request, status
@@ -35,6 +37,32 @@ class HubUser:
     """What identifies the sign-in session (the credential itself); tokens are bound to it."""
     may_replay: bool = False
     """Whether this person may change state (replay dead letters)."""
+
+
+class HubAccessError(Exception):
+    """Raised by a sign-in check: who asked may not see the pages (401: unknown, 403: known
+    but not allowed)."""
+
+    def __init__(self, status_code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status_code = status_code
+        self.reason = reason
+
+
+def authenticator(
+    check: Callable[[Any], Awaitable[HubUser]],
+) -> Callable[[Request], Awaitable[HubUser]]:
+    """A FastAPI dependency from `check(request)`, so a caller (the Airflow plugin) plugs its
+    sign-in in without importing FastAPI. `check` raises `HubAccessError` (or FastAPI's own
+    `HTTPException`, as Airflow's checks do) to refuse."""
+
+    async def dependency(request: Request) -> HubUser:
+        try:
+            return await check(request)
+        except HubAccessError as error:
+            raise HTTPException(error.status_code, error.reason) from error
+
+    return dependency
 
 
 async def hub_user() -> HubUser:
