@@ -39,6 +39,7 @@ lint:
 
 typecheck:
 	$(BIN)/mypy
+	$(BIN)/mypy dags   # not a package: Airflow imports DAG files from its dags folder
 
 pytest:
 	B2CONNECT_REQUIRE_POSTGRES=1 $(BIN)/pytest -q

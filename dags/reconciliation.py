@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from airflow.sdk import DeadlineAlert, DeadlineReference, SyncCallback, dag, task
+from airflow.sdk import dag, task
+from airflow.sdk.definitions.callback import SyncCallback
+from airflow.sdk.definitions.deadline import DeadlineAlert, DeadlineReference
 from hub_tasks import default_args, run_job
 
 
