@@ -14,7 +14,7 @@ Load it with `AIRFLOW__CORE__PLUGINS_FOLDER=<repo>/dags/plugins`.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from airflow.plugins_manager import AirflowPlugin
 
@@ -73,10 +73,11 @@ class B2ConnectHubPlugin(AirflowPlugin):
     """Mounts the hub's pages and links to them from Airflow's navigation and task instances."""
 
     name = "b2connect_hub"
-    fastapi_apps: ClassVar[list[dict[str, Any]]] = [
+    # AirflowPlugin declares these as plain class-level lists; a ClassVar would not override them.
+    fastapi_apps = [  # noqa: RUF012
         {"app": build_app(), "url_prefix": URL_PREFIX, "name": "B2Connect hub"}
     ]
-    external_views: ClassVar[list[dict[str, str]]] = [
+    external_views = [  # noqa: RUF012
         {
             "name": "B2Connect hub",
             "href": f"{URL_PREFIX}/messages",
