@@ -322,3 +322,12 @@ def test_the_image_installs_the_constraints_and_runs_unprivileged() -> None:
     assert set(installed.group(1).split(",")) <= set(extras)
     constraints = (REPO_ROOT / "constraints" / "py3.11.txt").read_text()
     assert "apache-airflow-providers-celery==" in constraints
+
+
+def test_the_secrets_file_is_neither_committed_nor_sent_to_the_image_build() -> None:
+    ignored = subprocess.run(
+        ["git", "check-ignore", "-q", ".env"], cwd=REPO_ROOT, check=False, capture_output=True
+    )
+    assert ignored.returncode == 0, ".env is not git-ignored"
+    dockerignore = (REPO_ROOT / ".dockerignore").read_text().split()
+    assert ".env" in dockerignore
