@@ -28,6 +28,7 @@ from mappings.engine.errors import (
 from mappings.engine.orders import map_purchase_order
 from mappings.engine.partner_mapping import PartnerMapping
 from mappings.engine.profile import (
+    Deadlines,
     DocumentKinds,
     PartnerProfile,
     PartsPolicy,
@@ -42,6 +43,7 @@ __all__ = [
     "CODE_LIST_HEADER",
     "CROSSREF_HEADER",
     "CodeList",
+    "Deadlines",
     "DocumentKinds",
     "MappingConfigError",
     "MappingError",

@@ -107,6 +107,27 @@ class PartsPolicy(_ProfileModel):
         return self
 
 
+class Deadlines(_ProfileModel):
+    """How long the partner may wait for each of our steps before reconciliation reports it.
+
+    Reconciliation (`b2connect jobs run reconcile`) compares the data with these; a value of
+    null switches that check off for the partner (a retailer that never sends functional
+    acknowledgements). The defaults are the hub's service levels.
+    """
+
+    confirmation_hours: Annotated[float, Field(gt=0)] | None = 24
+    """An order must be confirmed (accepted, rejected or detailed) within this many hours."""
+    ship_notice_days: Annotated[float, Field(gt=0)] | None = 14
+    """A line without a requested delivery date must ship within this many days of receipt."""
+    ship_notice_grace_hours: Annotated[float, Field(ge=0)] = 0
+    """A line with a requested delivery date must ship by that date plus this many hours."""
+    acknowledgement_hours: Annotated[float, Field(gt=0)] | None = 24
+    """A delivered document the partner acknowledges (its connector says so) must be
+    acknowledged within this many hours of delivery."""
+    outbox_stuck_minutes: Annotated[float, Field(gt=0)] | None = 60
+    """A document still waiting in the outbox this many minutes after it was queued is stuck."""
+
+
 def _valid_timezone(value: str) -> str:
     try:
         ZoneInfo(value)
@@ -185,6 +206,8 @@ class PartnerProfile(_ProfileModel):
     """Unit-of-measure code lists."""
     parts: PartsPolicy
     """Part cross-reference and the policy for unknown parts."""
+    deadlines: Deadlines = Field(default_factory=Deadlines)
+    """Service levels reconciliation checks (confirmation, shipping, acknowledgement, outbox)."""
 
     @model_validator(mode="after")
     def _demo_secrets_only_in_demo_profiles(self) -> PartnerProfile:
