@@ -27,6 +27,7 @@ from gateway_api.domain.fulfilment import (
     IssuedDocument,
     ShipCommand,
 )
+from gateway_api.domain.line_figures import line_figures
 from gateway_api.services.ingest import PartnerNumbers
 from gateway_api.services.partners import PartnerDirectory
 from gateway_api.store.ports import UnitOfWork, UnitOfWorkFactory
@@ -170,6 +171,9 @@ class FulfilmentService:
                 ack_key=identity.ack_key,
             )
             uow.outbox.add(outbox)
+            uow.reconciliation.save_line_figures(
+                order.id, line_figures(_after(order, records, record, issue)), at=now
+            )
             uow.commit()
         logger.info(
             "%s %s %s for order %s queued as %s",
@@ -224,6 +228,28 @@ def _issued(records: list[FulfilmentRecord]) -> list[IssuedDocument]:
         )
         for r in records
     ]
+
+
+def _after(
+    order: Order, records: list[FulfilmentRecord], issued: FulfilmentRecord, issue: Issue
+) -> Fulfilment:
+    """The order's fulfilment once `issued` is stored and the document it replaces retired."""
+    replaced = issue.replaces.id if issue.replaces is not None else None
+    documents = [
+        IssuedDocument(
+            id=r.id,
+            payload_id=r.payload_id,
+            document=_fulfilment_document(r.document),
+            active=r.status is FulfilmentStatus.ACTIVE and r.id != replaced,
+        )
+        for r in records
+    ]
+    documents.append(
+        IssuedDocument(
+            id=issued.id, payload_id=issued.payload_id, document=issue.document, active=True
+        )
+    )
+    return Fulfilment(order, documents)
 
 
 def _fulfilment_document(data: dict[str, object]) -> OrderConfirmation | ShipNotice | Invoice:

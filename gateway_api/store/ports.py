@@ -24,6 +24,13 @@ from typing import Any, Protocol, Self
 from uuid import UUID
 
 from gateway_api.domain import Order, OrderEvent
+from gateway_api.domain.line_figures import LineFigures
+from gateway_api.store.reconciliation_records import (
+    FindingRecord,
+    ReconciliationScope,
+    Rule,
+    RuleOutcome,
+)
 from gateway_api.store.records import (
     DeadLetterRecord,
     DocumentRecord,
@@ -214,6 +221,25 @@ class CursorRepository(Protocol):
     def save(self, partner_key: str, stream: str, cursor: str | None, *, at: datetime) -> None: ...
 
 
+class ReconciliationRepository(Protocol):
+    """Reconciliation: the per-line figures it compares, its checks and its findings."""
+
+    def save_line_figures(
+        self, order_uuid: UUID, figures: Sequence[LineFigures], *, at: datetime
+    ) -> None: ...
+    def reconcile(self, rule: Rule, scope: ReconciliationScope) -> RuleOutcome: ...
+    def findings(
+        self,
+        *,
+        status: str | None = None,
+        rule: str | None = None,
+        partner_key: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[FindingRecord]: ...
+    def open_counts(self, *, partner_key: str | None = None) -> dict[str, int]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction with every repository on it: `with factory() as uow: ...; uow.commit()`.
 
@@ -239,6 +265,8 @@ class UnitOfWork(Protocol):
     def control_numbers(self) -> ControlNumberRepository: ...
     @property
     def cursors(self) -> CursorRepository: ...
+    @property
+    def reconciliation(self) -> ReconciliationRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

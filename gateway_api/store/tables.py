@@ -293,6 +293,21 @@ reconciliation_findings = Table(
     comment="What reconciliation found fell through; a finding closes when the data is fixed.",
 )
 
+order_line_fulfilment = Table(
+    "order_line_fulfilment",
+    metadata,
+    Column("order_uuid", Uuid, ForeignKey("orders.id", ondelete="CASCADE"), primary_key=True),
+    Column("line_number", Integer, primary_key=True, comment="The order line the figures are for"),
+    Column("rejected_quantity", DecimalAmount, nullable=False, comment="By the confirmation"),
+    Column("shipped_quantity", DecimalAmount, nullable=False, comment="By ship notices in force"),
+    Column("invoiced_quantity", DecimalAmount, nullable=False, comment="By invoices in force"),
+    Column("invoiced_amount", DecimalAmount, nullable=False, comment="Sum of the line subtotals"),
+    Column("invoice_lines", Integer, nullable=False, comment="Invoice lines summed (each rounded)"),
+    Column("updated_at", UtcDateTime, nullable=False),
+    comment="Per order line, what the supplier's documents in force say; rewritten with each "
+    "fulfilment document (a projection of fulfilment_documents), so reconciliation is set-based.",
+)
+
 job_run_documents = Table(
     "job_run_documents",
     metadata,

@@ -26,6 +26,7 @@ from gateway_api.store.ports import (
     StoreValueError,
     UnitOfWork,
 )
+from gateway_api.store.reconciliation_repository import SqlReconciliationRepository
 from gateway_api.store.repositories import (
     SqlCursorRepository,
     SqlDeadLetterRepository,
@@ -50,6 +51,7 @@ class SqlUnitOfWork:
     fulfilment: SqlFulfilmentRepository
     control_numbers: SqlControlNumberRepository
     cursors: SqlCursorRepository
+    reconciliation: SqlReconciliationRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -72,6 +74,7 @@ class SqlUnitOfWork:
         self.fulfilment = SqlFulfilmentRepository(buffered)
         self.control_numbers = SqlControlNumberRepository(buffered)
         self.cursors = SqlCursorRepository(buffered)
+        self.reconciliation = SqlReconciliationRepository(buffered)
         return self
 
     def commit(self) -> None:
