@@ -2,7 +2,7 @@
 
 Held documents often heal on their own: a change that arrived before its order, a platform that
 was down longer than the outbox's attempts, a mapping fixed since. Each open dead letter is
-replayed when due; a failure is tried again later with backoff (about 10, 20, 40 minutes...),
+replayed when due; a failure is tried again later with backoff (5, 10, 20, 40 minutes...),
 and after `B2CONNECT_DEAD_LETTER_REPLAYS` scheduled tries it is parked for a person (the hub's
 Dead letters page in this UI, or `b2connect dead-letters replay`).
 """

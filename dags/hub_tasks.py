@@ -95,14 +95,10 @@ def partner_environ(partner_keys: Iterable[str]) -> dict[str, str]:
 def open_hub(partner_key: str | None = None) -> Runtime:
     """The gateway runtime for a task, with the partners' credentials from Airflow."""
     from gateway_api.cli_runtime import open_runtime
+    from gateway_api.runtime import configured_partner_keys
     from gateway_api.settings import get_settings
-    from mappings.engine import MappingStore
 
-    keys = (
-        [partner_key]
-        if partner_key is not None
-        else MappingStore(get_settings().mappings_dir).partner_keys()
-    )
+    keys = [partner_key] if partner_key is not None else configured_partner_keys(get_settings())
     return open_runtime(environ=partner_environ(keys))
 
 

@@ -133,3 +133,9 @@ def build_runtime(
     )
     directory.on_change(runtime.partner_changed)
     return runtime
+
+
+def configured_partner_keys(settings: Settings) -> tuple[str, ...]:
+    """Every partner with a profile folder (enabled or not), without building any partner: a
+    scheduler needs the keys to fetch their credentials before the directory resolves them."""
+    return MappingStore(settings.mappings_dir).partner_keys()

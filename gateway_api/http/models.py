@@ -220,7 +220,7 @@ class DeadLetterOut(_Out):
     error: str
     """The newest error."""
     status: str
-    """`open` or `replayed`."""
+    """`open`, `replayed`, or `parked` (the scheduled replay gave up; a manual replay works)."""
     attempts: int
     """Replays attempted (inbound); delivery attempts and replays (outbound)."""
     outbox_id: UUID | None
@@ -231,6 +231,11 @@ class DeadLetterOut(_Out):
     """Last change."""
     resolved_at: datetime | None
     """When a replay succeeded."""
+    next_attempt_at: datetime | None = None
+    """When the scheduled replay (DAG `dead_letter_replay`) tries it next; null: on its next run
+    (open) or never (parked, replayed)."""
+    scheduled_replays: int = 0
+    """Replays the schedule made; it parks the dead letter after `DEAD_LETTER_REPLAYS`."""
 
     @classmethod
     def of(cls, record: DeadLetterRecord) -> DeadLetterOut:
@@ -247,6 +252,8 @@ class DeadLetterOut(_Out):
             created_at=record.created_at,
             updated_at=record.updated_at,
             resolved_at=record.resolved_at,
+            next_attempt_at=record.next_attempt_at,
+            scheduled_replays=record.scheduled_replays,
         )
 
 

@@ -22,7 +22,7 @@ from gateway_api.store.ports import UnitOfWorkFactory
 DEAD_LETTER_BACKOFF = RetryPolicy(
     max_attempts=6, multiplier_seconds=300.0, max_wait_seconds=6 * 3600.0, jitter_seconds=60.0
 )
-"""About 10, 20, 40, 80, 160 and 320 minutes apart (plus up to a minute of jitter)."""
+"""5, 10, 20, 40, 80 and 160 minutes apart (plus up to a minute of jitter)."""
 
 
 @dataclass

@@ -26,11 +26,12 @@ router = APIRouter(
 @router.get("", summary="Dead letters, oldest first")
 async def list_dead_letters(
     runtime: RuntimeDep,
-    status: Annotated[str | None, Query(pattern="^(open|replayed)$")] = "open",
+    status: Annotated[str | None, Query(pattern="^(open|replayed|parked)$")] = "open",
     partner: FilterText | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[DeadLetterOut]:
-    """Open dead letters by default; `status=replayed` for the resolved ones."""
+    """Open dead letters by default; `status=replayed` for the resolved ones, `parked` for the
+    ones the scheduled replay gave up on."""
     rows = await run_in_threadpool(
         runtime.dead_letters.list, status=status, partner_key=partner, limit=limit
     )
