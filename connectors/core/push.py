@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 
+from connectors.core.inbound import AckStatus
 from connectors.core.transport import Destination, HttpDestination
 from schemas import Invoice, OrderConfirmation, ShipNotice
 
@@ -80,6 +81,10 @@ class Receipt:
     """Protocol status (cXML Status@code; HTTP status where the protocol has none)."""
     text: str
     """The partner's status text."""
+    acknowledgment: AckStatus | None = None
+    """The verdict of a functional acknowledgement that came in the answer itself (an X12
+    997/999, an EDIFACT CONTRL): recorded on the outbox row as an asynchronous one would be, so
+    reconciliation does not wait for an acknowledgement that already came. None: there was none."""
 
 
 @runtime_checkable

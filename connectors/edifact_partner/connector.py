@@ -381,7 +381,15 @@ class EdifactPartnerConnector:
             msg = f"the partner's CONTRL rejected it ({shown})"
             raise RejectedByPartnerError(msg, status_code=http_status)
         text = "accepted in the partner's CONTRL" if reports else "accepted"
-        return Receipt(http_status, text)
+        states = {d.status for report in reports for d in _contrl_acknowledged(report)}
+        verdict = (
+            None
+            if not reports
+            else AckStatus.ACCEPTED_WITH_ERRORS
+            if AckStatus.ACCEPTED_WITH_ERRORS in states
+            else AckStatus.ACCEPTED
+        )
+        return Receipt(http_status, text, acknowledgment=verdict)
 
 
 def _outcome(result: DocumentResult) -> MessageOutcome:

@@ -518,7 +518,15 @@ class X12PartnerConnector:
             msg = f"the partner's functional acknowledgement rejected it ({codes})"
             raise RejectedByPartnerError(msg, status_code=http_status)
         text = "accepted in the partner's acknowledgement" if acks else "accepted"
-        return Receipt(status_code=http_status, text=text)
+        states = {_ACK_STATES.get(ack.status, AckStatus.ACCEPTED) for ack in acks}
+        verdict = (
+            None
+            if not acks
+            else AckStatus.ACCEPTED_WITH_ERRORS
+            if AckStatus.ACCEPTED_WITH_ERRORS in states
+            else AckStatus.ACCEPTED
+        )
+        return Receipt(status_code=http_status, text=text, acknowledgment=verdict)
 
 
 ACK_SETS = frozenset({"997", "999"})

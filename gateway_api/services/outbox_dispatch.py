@@ -262,6 +262,10 @@ class OutboxDispatcher:
             uow.documents.add(*answers)
             delivered = [o.prepared.record.id for o in outcomes if o.receipt is not None]
             uow.outbox.mark_delivered(delivered, at=now)
+            for outcome in outcomes:
+                if outcome.receipt is not None and outcome.receipt.acknowledgment is not None:
+                    verdict = outcome.receipt.acknowledgment.value
+                    uow.outbox.record_acknowledgment(outcome.prepared.record.id, verdict, at=now)
             report.delivered += len(delivered)
             for outcome in outcomes:
                 record = outcome.prepared.record
