@@ -11,7 +11,7 @@ PORT ?= 8000
 # PostgreSQL used by the test suite; scripts/ensure_postgres.sh creates role and database.
 export B2CONNECT_TEST_POSTGRES_URL ?= postgresql+psycopg://b2connect:b2connect@127.0.0.1:5432/b2connect_test
 
-.PHONY: run test install lint typecheck pytest postgres bench-ingest bench-dispatch bench-x12 constraints clean compose-check
+.PHONY: run test install lint typecheck pytest postgres browser bench-ingest bench-dispatch bench-x12 constraints clean compose-check
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	@command -v $(PYTHON) >/dev/null || PYTHON=python3
@@ -28,10 +28,14 @@ run: install
 	HOST=$(HOST) PORT=$(PORT) bash scripts/run_hub.sh
 
 ## make test: lint, type-check and run the whole suite on SQLite and PostgreSQL.
-test: install postgres lint typecheck pytest
+test: install postgres browser lint typecheck pytest
 
 postgres:
 	bash scripts/ensure_postgres.sh
+
+## Debian's Chromium for the hub pages' browser tests (tests/airflow_ui).
+browser:
+	sh scripts/ensure_chromium.sh
 
 lint:
 	$(BIN)/ruff check .
@@ -42,7 +46,7 @@ typecheck:
 	$(BIN)/mypy dags   # not a package: Airflow imports DAG files from its dags folder
 
 pytest:
-	B2CONNECT_REQUIRE_POSTGRES=1 $(BIN)/pytest -q
+	B2CONNECT_REQUIRE_POSTGRES=1 B2CONNECT_REQUIRE_BROWSER=1 $(BIN)/pytest -q
 
 bench-dispatch: install postgres
 	$(BIN)/python -m bench.dispatch
