@@ -96,6 +96,9 @@ class Settings(BaseSettings):
     retention_days: Annotated[int, Field(ge=1)] = 400
     """Raw bodies older than this are emptied by the retention job (metadata, size and sha256
     stay; bodies an open dead letter needs are kept). 400 days covers a year's audit."""
+    reconciliation_window_days: Annotated[int, Field(ge=1)] = 90
+    """Reconciliation looks at orders and outbox documents created in this many days before the
+    run; findings about older data close (see docs/reconciliation.md)."""
     admin_token: SecretStr | None = None
     """Bearer token for the operator endpoints (orders, documents, dead letters). Optional in
     development when serving on loopback only; required in production and for any other bind."""

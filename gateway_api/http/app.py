@@ -24,6 +24,7 @@ from gateway_api.http.routes import (
     health,
     orders,
     partners,
+    reconciliation,
 )
 from gateway_api.http.routes.ingress import ingress_router
 from gateway_api.runtime import Runtime, build_runtime
@@ -89,7 +90,7 @@ def _assemble(lifespan: Any = None) -> FastAPI:
     app.add_middleware(AccessLogMiddleware, metrics=metrics)
     install_problem_handlers(app)
     app.include_router(ingress_router(ingresses))
-    for module in (orders, fulfilment, documents, dead_letters, partners, health):
+    for module in (orders, fulfilment, documents, dead_letters, reconciliation, partners, health):
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False)

@@ -37,6 +37,14 @@ TAGS: list[dict[str, str]] = [
         "name": "dead letters",
         "description": "Documents kept but not applied, with why; replay them after a fix.",
     },
+    {
+        "name": "reconciliation",
+        "description": (
+            "What the scheduled reconciliation found fell through (overdue confirmations, ship "
+            "notices and acknowledgements, mismatched lines, stuck documents); a finding closes "
+            "itself when the data is fixed."
+        ),
+    },
     {"name": "partners", "description": "Partner profiles and their state (broken: why)."},
     {
         "name": "operations",
