@@ -27,6 +27,7 @@ from tests.integration.test_coupa_pull import CLIENT_ID, CLIENT_SECRET, PARTNER
 from tests.support.clock import FakeClock
 from tests.support.cxml_builder import Line, order_request
 from tests.support.platforms import live_platforms
+from tests.support.webhook_sink import webhook_sink
 from tests.support.x12_documents import order_850, retailer_interchange
 
 pytestmark = pytest.mark.usefixtures("airflow_db")
@@ -201,10 +202,17 @@ def test_order_pull_fails_without_retrying_when_the_credential_is_refused(
     connect(monkeypatch, "a-rotated-but-wrong-secret")
     coupa.generate_orders(1)
 
-    state, tasks = run(dags["order_pull"])
+    with webhook_sink() as (url, alerts):
+        monkeypatch.setenv("B2CONNECT_ALERT_WEBHOOK", url)
+        state, tasks = run(dags["order_pull"])
     assert state == "failed"
     assert tasks["pull[0]"] == ("failed", 1)  # retries=3, none used
     assert stored_orders(hub) == []
+    # The failure notifier told a person, naming the task and the partner's refusal.
+    (alert,) = alerts
+    assert "order_pull.pull failed" in alert["text"]
+    assert "acme-coupa-rest (auth)" in alert["text"]
+    assert "a-rotated-but-wrong-secret" not in alert["text"]
 
 
 # -- file_drop_poll ---------------------------------------------------------------------------
