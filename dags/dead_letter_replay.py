@@ -9,21 +9,18 @@ Dead letters page in this UI, or `b2connect dead-letters replay`).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from airflow.sdk import dag, task
-from hub_tasks import default_args, run_job
+from hub_tasks import hub_dag, run_job
 
 
 @dag(
     dag_id="dead_letter_replay",
     schedule=timedelta(minutes=10),
-    start_date=datetime(2026, 1, 1, tzinfo=UTC),
-    catchup=False,
-    max_active_runs=1,
-    default_args=default_args(),
     tags=["b2connect", "dead-letters"],
     doc_md=__doc__,
+    **hub_dag("dead_letter_replay"),
 )
 def dead_letter_replay() -> None:
     """One task: the replay keeps its own schedule per dead letter."""

@@ -8,10 +8,10 @@ retried with backoff; refused credentials fail at once and alert.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from airflow.sdk import dag, task
-from hub_tasks import default_args, partners_for, run_job
+from hub_tasks import hub_dag, partners_for, run_job
 
 JOB = "poll-file-drops"
 
@@ -19,12 +19,9 @@ JOB = "poll-file-drops"
 @dag(
     dag_id="file_drop_poll",
     schedule=timedelta(minutes=2),
-    start_date=datetime(2026, 1, 1, tzinfo=UTC),
-    catchup=False,
-    max_active_runs=1,
-    default_args=default_args(),
     tags=["b2connect", "inbound", "edi"],
     doc_md=__doc__,
+    **hub_dag("file_drop_poll"),
 )
 def file_drop_poll() -> None:
     """One mapped task per partner with a file drop."""

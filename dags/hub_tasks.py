@@ -18,10 +18,12 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseNotifier, get_current_context
+from airflow.sdk.definitions.callback import SyncCallback
+from airflow.sdk.definitions.deadline import DeadlineAlert, DeadlineReference
 from airflow.sdk.exceptions import AirflowException, AirflowFailException
 
 if TYPE_CHECKING:
@@ -39,6 +41,31 @@ def _seconds(name: str, default: float) -> float:
 
 RETRY_DELAY = timedelta(seconds=_seconds("B2CONNECT_DAG_RETRY_DELAY_SECONDS", 30))
 MAX_RETRY_DELAY = timedelta(minutes=10)
+
+
+START_DATE = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def hub_dag(flow: str, *, deadline: timedelta | None = None) -> dict[str, Any]:
+    """The `@dag` arguments every hub flow shares: no catch-up (a missed sweep is not owed),
+    one run at a time (runs of a flow must not overlap), retries and the failure notifier; and,
+    for a flow with a deadline, an alert when a run is not done `deadline` after it was queued."""
+    settings: dict[str, Any] = {
+        "start_date": START_DATE,
+        "catchup": False,
+        "max_active_runs": 1,
+        "default_args": default_args(),
+    }
+    if deadline is not None:
+        settings["deadline"] = DeadlineAlert(
+            reference=DeadlineReference.DAGRUN_QUEUED_AT,
+            interval=deadline,
+            callback=SyncCallback(
+                "gateway_api.services.alerts.deadline_missed",
+                kwargs={"flow": flow, "deadline": f"{deadline.total_seconds() / 60:g} minutes"},
+            ),
+        )
+    return settings
 
 
 def default_args(*, retries: int = 3) -> dict[str, Any]:

@@ -9,10 +9,10 @@ task, which Airflow retries with backoff; a refused API key fails at once and al
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from airflow.sdk import dag, task
-from hub_tasks import default_args, partners_for, run_job
+from hub_tasks import hub_dag, partners_for, run_job
 
 JOB = "pull-orders"
 
@@ -20,12 +20,9 @@ JOB = "pull-orders"
 @dag(
     dag_id="order_pull",
     schedule=timedelta(minutes=15),
-    start_date=datetime(2026, 1, 1, tzinfo=UTC),
-    catchup=False,
-    max_active_runs=1,
-    default_args=default_args(),
     tags=["b2connect", "inbound", "pull"],
     doc_md=__doc__,
+    **hub_dag("order_pull"),
 )
 def order_pull() -> None:
     """One mapped task per partner with a pull connector."""

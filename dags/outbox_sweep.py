@@ -8,12 +8,10 @@ refuses our credentials. Leases on the outbox rows keep the two from sending any
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from airflow.sdk import dag, task
-from airflow.sdk.definitions.callback import SyncCallback
-from airflow.sdk.definitions.deadline import DeadlineAlert, DeadlineReference
-from hub_tasks import default_args, partners_for, run_job
+from hub_tasks import hub_dag, partners_for, run_job
 
 JOB = "dispatch-outbox"
 
@@ -21,20 +19,9 @@ JOB = "dispatch-outbox"
 @dag(
     dag_id="outbox_sweep",
     schedule=timedelta(minutes=5),
-    start_date=datetime(2026, 1, 1, tzinfo=UTC),
-    catchup=False,
-    max_active_runs=1,
-    default_args=default_args(),
     tags=["b2connect", "outbound"],
     doc_md=__doc__,
-    deadline=DeadlineAlert(
-        reference=DeadlineReference.DAGRUN_QUEUED_AT,
-        interval=timedelta(minutes=15),
-        callback=SyncCallback(
-            "gateway_api.services.alerts.deadline_missed",
-            kwargs={"flow": "outbox_sweep", "deadline": "15 minutes"},
-        ),
-    ),
+    **hub_dag("outbox_sweep", deadline=timedelta(minutes=15)),
 )
 def outbox_sweep() -> None:
     """Partners with a push connector, one mapped task each, then the rows of the rest."""

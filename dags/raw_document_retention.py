@@ -7,21 +7,18 @@ dead letter needs are kept until it is replayed. Batches keep each transaction s
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from airflow.sdk import dag, task
-from hub_tasks import default_args, run_job
+from hub_tasks import hub_dag, run_job
 
 
 @dag(
     dag_id="raw_document_retention",
     schedule=timedelta(days=1),
-    start_date=datetime(2026, 1, 1, tzinfo=UTC),
-    catchup=False,
-    max_active_runs=1,
-    default_args=default_args(),
     tags=["b2connect", "retention"],
     doc_md=__doc__,
+    **hub_dag("raw_document_retention"),
 )
 def raw_document_retention() -> None:
     """One task: the purge runs in batches until nothing is due."""
