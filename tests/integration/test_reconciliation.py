@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from uuid import UUID
 
+import httpx
 import pytest
 import yaml
 from fastapi.testclient import TestClient
@@ -27,6 +28,8 @@ from connectors.formats.x12 import (
     build_997,
     read_x12,
 )
+from connectors.testing.fake_retailer import BASE_URL, FakeRetailer
+from gateway_api.demo.platforms import point_profile_at
 from gateway_api.domain.fulfilment import ConfirmCommand, InvoiceCommand
 from gateway_api.http.app import create_app
 from gateway_api.runtime import Runtime, build_runtime
@@ -379,3 +382,27 @@ def test_a_window_leaves_older_orders_out(
     clock.advance(days=91)
     assert _run(runtime).rules[Rule.CONFIRMATION_OVERDUE].found == 0
     assert timedelta(days=runtime.settings.reconciliation_window_days) == timedelta(days=90)
+
+
+def test_an_acknowledgement_in_the_delivery_answer_counts(
+    settings: Settings, clock: FakeClock, mappings_dir: Path
+) -> None:
+    """A retailer that answers our POST with its 997: the verdict is recorded at delivery, so
+    nothing is overdue a day later."""
+    point_profile_at(
+        mappings_dir, PARTNER, dict.fromkeys(("855", "856", "810"), f"{BASE_URL}/edi/inbound")
+    )
+    fake = FakeRetailer()
+    built = build_runtime(settings, clock=clock, http=httpx.Client(transport=fake.transport()))
+    built.sync_partners()
+    try:
+        with TestClient(create_app(runtime=built)) as api:
+            order = Retailer(api, Path("unused")).order("RH-1")
+            _confirm(built, order)
+            assert dispatch_outbox(built).delivered == 1
+            (row,) = built.queries.outbox(limit=10)
+            assert row.acknowledgment == "accepted"
+            clock.advance(hours=25)
+            assert reconcile(built).rules[Rule.ACKNOWLEDGEMENT_OVERDUE].found == 0
+    finally:
+        built.close()
