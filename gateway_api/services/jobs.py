@@ -17,6 +17,7 @@ from gateway_api.services.job_problems import JobFailedError, JobProblem, Proble
 from gateway_api.services.outbox_dispatch import DispatchReport
 from gateway_api.services.partners import Partner
 from gateway_api.services.pulls import PullReport
+from gateway_api.services.reconciliation import reconcile
 from gateway_api.services.retention import RetentionReport, purge_raw_documents
 from gateway_api.services.scheduled_replay import ScheduledReplay, ScheduledReplayReport
 from gateway_api.store.job_tags import tagged_with
@@ -106,6 +107,7 @@ JOBS: dict[str, Job] = {
     "pull-orders": pull_orders,
     "replay-dead-letters": replay_dead_letters,
     "purge-raw-documents": purge_raw_document_bodies,
+    "reconcile": reconcile,
 }
 """Jobs by the name `b2connect jobs run <name>` takes."""
 
@@ -130,6 +132,7 @@ SCOPES: dict[str, JobScope] = {
     "pull-orders": JobScope(lambda p: p.pull is not None),
     "replay-dead-letters": JobScope(lambda _p: False),
     "purge-raw-documents": JobScope(lambda _p: False),
+    "reconcile": JobScope(lambda _p: False),
 }
 
 

@@ -310,3 +310,43 @@ def test_retention_empties_old_bodies_but_keeps_what_a_dead_letter_needs(
     with hub.engine.connect() as connection:
         again = connection.execute(select(doc.id, doc.body_purged_at)).all()
     assert sorted(again) == sorted((r.id, r.body_purged_at) for r in rows)
+
+
+# -- reconciliation ---------------------------------------------------------------------------
+
+
+def test_reconciliation_finds_an_unconfirmed_order_once_and_closes_it_when_confirmed(
+    dags: dict[str, Any], platforms: dict[str, FakePlatform], hub: Runtime
+) -> None:
+    coupa = platforms["coupa-demo"]
+    body = order_request(
+        partner="coupa-demo", order_id="PO-RC-1", payload_id="rc-1@buyer", lines=[Line("1001")]
+    )
+    coupa.register_order_request(body)
+    with TestClient(create_app(runtime=hub)) as api:
+        assert api.post("/cxml/coupa-demo", content=body).status_code == 200
+    with hub.engine.begin() as connection:  # it arrived two days ago, past the 24 h deadline
+        connection.execute(
+            t.orders.update().values(created_at=datetime.now(UTC) - timedelta(days=2))
+        )
+
+    def findings() -> list[tuple[str, str]]:
+        f = t.reconciliation_findings.c
+        with hub.engine.connect() as connection:
+            return sorted(connection.execute(select(f.rule, f.status)).all())
+
+    state, tasks = run(dags["reconciliation"])
+    assert state == "success", tasks
+    assert ("confirmation_overdue", "open") in findings()
+    first = findings()
+    state, _ = run(dags["reconciliation"])  # again: the same findings, no second row
+    assert findings() == first
+
+    with TestClient(create_app(runtime=hub)) as api:
+        (order,) = api.get("/orders", params={"partner": "coupa-demo"}).json()
+        assert api.post(f"/orders/{order['id']}/confirmations", json={"type": "accept"}).is_success
+        state, _ = run(dags["reconciliation"])
+        assert state == "success"
+        assert ("confirmation_overdue", "closed") in findings()
+        listed = api.get("/reconciliation", params={"status": "closed"}).json()
+    assert "confirmation_overdue" in str(listed)
