@@ -42,7 +42,6 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
-    text,
     update,
 )
 from sqlalchemy.engine import CursorResult, Result
@@ -210,30 +209,43 @@ class SqlReconciliationRepository:
 
     def _current(self, rule: Rule, scope: ReconciliationScope) -> int:
         """Fill the temporary table with what `rule` finds now; the number of subjects."""
+        query = _RuleQueries(scope, postgres=self._pg).build(rule)
+        if self._pg:
+            return self._create_current(query)
         self._c.execute(CreateTable(current, if_not_exists=True))
         self._c.execute(delete(current))
-        query = _RuleQueries(scope, postgres=self._pg).build(rule)
-        found = _count(
+        return _count(
             self._c.execute(
                 insert(current)
-                .from_select(
-                    [
-                        "rule",
-                        "subject",
-                        "partner_key",
-                        "order_uuid",
-                        "outbox_id",
-                        "detail",
-                        "facts",
-                    ],
-                    query,
-                )
+                .from_select([column.name for column in current.columns], query)
                 .execution_options(preserve_rowcount=True)
             )
         )
-        if self._pg:
-            self._c.execute(text("ANALYZE reconciliation_current"))
-        return found
+
+    def _create_current(self, query: Select[Any]) -> int:
+        """PostgreSQL: `CREATE TEMP TABLE ... AS SELECT`, dropped at commit. Unlike INSERT ...
+        SELECT, which PostgreSQL runs without parallel workers, it may scan and join in
+        parallel (docs/benchmarks.md, "Reconciliation")."""
+        found = query.subquery()
+        typed = select(
+            *(
+                cast(value, column.type).label(column.name)
+                for value, column in zip(found.c, current.columns, strict=True)
+            )
+        )
+        compiled = typed.compile(dialect=self._c.connection.dialect)
+        self._c.flush()
+        self._c.connection.exec_driver_sql("DROP TABLE IF EXISTS pg_temp.reconciliation_current")
+        result = self._c.connection.exec_driver_sql(
+            f"CREATE TEMP TABLE reconciliation_current ON COMMIT DROP AS {compiled}",
+            compiled.params,
+            execution_options={"preserve_rowcount": True},
+        )
+        self._c.connection.exec_driver_sql(
+            "ALTER TABLE reconciliation_current ADD PRIMARY KEY (rule, subject)"
+        )
+        self._c.connection.exec_driver_sql("ANALYZE reconciliation_current")
+        return _count(result)
 
     def _new_id(self) -> ColumnElement[Any]:
         if self._pg:
