@@ -1,6 +1,6 @@
 """Reconciliation benchmark: the `reconcile` job over 1,000,000 orders of 10 lines on PostgreSQL.
 
-    .venv/bin/python -m bench.reconciliation                     # 1M orders (about 4 minutes)
+    .venv/bin/python -m bench.reconciliation                     # 1M orders (about 11 minutes)
     .venv/bin/python -m bench.reconciliation --orders 100000     # a quick look
 
 What one run does:
