@@ -91,7 +91,7 @@ class Settings(BaseSettings):
     """Tries of one pull request (with backoff, or the partner's Retry-After) before the pull of
     that partner stops for this run and the scheduler retries the run."""
     dead_letter_replays: Annotated[int, Field(ge=0, le=100)] = 6
-    """Scheduled replays of a dead letter (about 10 min, 20 min, 40 min... apart) before it is
+    """Scheduled replays of a dead letter (5 min, 10 min, 20 min... apart) before it is
     parked for a person; 0 parks it on the first scheduled run. Manual replays always work."""
     retention_days: Annotated[int, Field(ge=1)] = 400
     """Raw bodies older than this are emptied by the retention job (metadata, size and sha256
