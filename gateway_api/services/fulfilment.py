@@ -76,6 +76,24 @@ class FulfilmentService:
         self._directory = directory
         self._clock = clock
 
+    def backfill_line_figures(self, *, limit: int = 500) -> int:
+        """Fold the per-line figures of up to `limit` orders whose documents were issued before
+        the figures were kept (migration 0006); returns how many. Reconciliation runs it first,
+        so an upgraded database is not read as "nothing shipped"; afterwards it finds none."""
+        with self._uow() as uow:
+            missing = uow.reconciliation.orders_without_figures(limit=limit)
+        for order_uuid in missing:
+            with self._uow() as uow:
+                order = uow.orders.lock(order_uuid)
+                if order is None:
+                    continue
+                fulfilment = _as_stored(order, uow.fulfilment.for_order(order_uuid))
+                uow.reconciliation.save_line_figures(
+                    order_uuid, line_figures(fulfilment), at=self._clock()
+                )
+                uow.commit()
+        return len(missing)
+
     def confirm(self, order_uuid: UUID, command: ConfirmCommand) -> IssuedResult:
         """Accept, reject or detail the order."""
         return self._issue(order_uuid, lambda f, at: f.confirm(command, at=at))
@@ -230,20 +248,28 @@ def _issued(records: list[FulfilmentRecord]) -> list[IssuedDocument]:
     ]
 
 
-def _after(
-    order: Order, records: list[FulfilmentRecord], issued: FulfilmentRecord, issue: Issue
+def _as_stored(
+    order: Order, records: list[FulfilmentRecord], *, retired: UUID | None = None
 ) -> Fulfilment:
-    """The order's fulfilment once `issued` is stored and the document it replaces retired."""
-    replaced = issue.replaces.id if issue.replaces is not None else None
+    """The order's fulfilment from its stored documents (`retired` counted as no longer active)."""
     documents = [
         IssuedDocument(
             id=r.id,
             payload_id=r.payload_id,
             document=_fulfilment_document(r.document),
-            active=r.status is FulfilmentStatus.ACTIVE and r.id != replaced,
+            active=r.status is FulfilmentStatus.ACTIVE and r.id != retired,
         )
         for r in records
     ]
+    return Fulfilment(order, documents)
+
+
+def _after(
+    order: Order, records: list[FulfilmentRecord], issued: FulfilmentRecord, issue: Issue
+) -> Fulfilment:
+    """The order's fulfilment once `issued` is stored and the document it replaces retired."""
+    replaced = issue.replaces.id if issue.replaces is not None else None
+    documents = list(_as_stored(order, records, retired=replaced).issued)
     documents.append(
         IssuedDocument(
             id=issued.id, payload_id=issued.payload_id, document=issue.document, active=True

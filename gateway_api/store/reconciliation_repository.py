@@ -124,6 +124,18 @@ class SqlReconciliationRepository:
             ],
         )
 
+    def orders_without_figures(self, *, limit: int) -> list[UUID]:
+        """Orders with fulfilment documents but no per-line figures: issued before the figures
+        were kept (migration 0006), so the reconcile job folds them once."""
+        fulfilled = t.fulfilment_documents.c
+        rows = self._c.execute(
+            select(fulfilled.order_uuid)
+            .distinct()
+            .where(~select(_P.order_uuid).where(_P.order_uuid == fulfilled.order_uuid).exists())
+            .limit(limit)
+        )
+        return [row.order_uuid for row in rows]
+
     # -- the rules -----------------------------------------------------------------------------
 
     def reconcile(self, rule: Rule, scope: ReconciliationScope) -> RuleOutcome:

@@ -36,6 +36,7 @@ from gateway_api.runtime import Runtime, build_runtime
 from gateway_api.services.jobs import dispatch_outbox
 from gateway_api.services.reconciliation import ReconciliationReport, list_findings, reconcile
 from gateway_api.settings import Settings
+from gateway_api.store import tables as t
 from gateway_api.store.reconciliation_records import FindingRecord, Rule, RuleOutcome
 from tests.support.clock import FakeClock
 from tests.support.x12_documents import EDI_DEMO_TOKEN, NOW, order_850, retailer_interchange
@@ -406,3 +407,24 @@ def test_an_acknowledgement_in_the_delivery_answer_counts(
             assert reconcile(built).rules[Rule.ACKNOWLEDGEMENT_OVERDUE].found == 0
     finally:
         built.close()
+
+
+def test_figures_of_orders_fulfilled_before_they_were_kept_are_folded_first(
+    api: TestClient, runtime: Runtime, retailer: Retailer, clock: FakeClock
+) -> None:
+    """An upgraded database: the order was shipped before migration 0006 kept per-line figures.
+    Reconciliation folds them from the stored documents first instead of reading the order as
+    nothing shipped."""
+    order = retailer.order("RB-1")
+    _confirm(runtime, order)
+    _ship(api, order)
+    with runtime.engine.begin() as connection:
+        connection.execute(t.order_line_fulfilment.delete())
+    clock.advance(days=15)
+
+    report = _run(runtime)
+    assert report.backfilled == 1
+    assert report.as_dict()["backfilled"] == 1
+    assert _findings(runtime, Rule.SHIP_NOTICE_OVERDUE) == []
+    assert _findings(runtime, Rule.LINE_MISMATCH) == []
+    assert _run(runtime).backfilled == 0  # folded once
