@@ -61,8 +61,13 @@ def sftp_server(root: Path) -> Iterator[RunningSftp]:
     try:
         yield RunningSftp(port, fingerprint)
     finally:
-        server.close()
-        asyncio.run_coroutine_threadsafe(server.wait_closed(), loop).result(timeout=10)
+        # Closed on the loop's own thread: asyncio's Server is not thread-safe, and closing it
+        # from here raced the loop (a teardown error once in a full run).
+        async def stop() -> None:
+            server.close()
+            await server.wait_closed()
+
+        asyncio.run_coroutine_threadsafe(stop(), loop).result(timeout=10)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout=10)
         loop.close()
