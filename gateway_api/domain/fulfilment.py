@@ -242,12 +242,8 @@ class Fulfilment:
 
     def progress(self) -> dict[int, LineProgress]:
         """Per order line: ordered, rejected, shipped and invoiced quantities."""
-        rejected = self._rejected_by_line()
-        shipped: dict[int, Decimal] = {}
-        for _, notice in self.shipments:
-            for portion in notice.orders:
-                for s in portion.lines:
-                    shipped[s.line_number] = shipped.get(s.line_number, Decimal(0)) + s.quantity
+        rejected = self.rejected_by_line()
+        shipped = self.shipped_by_line()
         invoiced: dict[int, Decimal] = {}
         for _, invoice in self.invoices:
             for line in invoice.lines():
@@ -265,7 +261,18 @@ class Fulfilment:
             for line in self.order.current.lines
         }
 
-    def _rejected_by_line(self) -> dict[int, Decimal]:
+    def shipped_by_line(self) -> dict[int, Decimal]:
+        """Quantity shipped per order line number, over the ship notices in force."""
+        shipped: dict[int, Decimal] = {}
+        for _, notice in self.shipments:
+            for portion in notice.orders:
+                for s in portion.lines:
+                    shipped[s.line_number] = shipped.get(s.line_number, Decimal(0)) + s.quantity
+        return shipped
+
+    def rejected_by_line(self) -> dict[int, Decimal]:
+        """Quantity rejected per order line number by the confirmation in force (every line,
+        whole, when it rejects the order)."""
         current = self.confirmation
         if current is None:
             return {}

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from gateway_api.domain.fulfilment import CENT, Fulfilment
-from schemas import ConfirmationType, LineStatus, OrderConfirmation
 
 ZERO = Decimal(0)
 
@@ -34,12 +33,8 @@ class LineFigures:
 
 def line_figures(fulfilment: Fulfilment) -> list[LineFigures]:
     """The figures of every line the order has or any document in force names, by number."""
-    rejected = _rejected(fulfilment)
-    shipped: dict[int, Decimal] = {}
-    for _, notice in fulfilment.shipments:
-        for portion in notice.orders:
-            for line in portion.lines:
-                shipped[line.line_number] = shipped.get(line.line_number, ZERO) + line.quantity
+    rejected = fulfilment.rejected_by_line()
+    shipped = fulfilment.shipped_by_line()
     invoiced: dict[int, Decimal] = {}
     amounts: dict[int, Decimal] = {}
     counts: dict[int, int] = {}
@@ -65,19 +60,3 @@ def line_figures(fulfilment: Fulfilment) -> list[LineFigures]:
         )
         for n in sorted(numbers)
     ]
-
-
-def _rejected(fulfilment: Fulfilment) -> dict[int, Decimal]:
-    current = fulfilment.confirmation
-    if current is None:
-        return {}
-    confirmation = current.document
-    assert isinstance(confirmation, OrderConfirmation)
-    if confirmation.type is ConfirmationType.REJECT:
-        return {line.line_number: line.quantity for line in fulfilment.order.current.lines}
-    return {
-        line.line_number: sum(
-            (s.quantity for s in line.statuses if s.status is LineStatus.REJECT), ZERO
-        )
-        for line in confirmation.lines
-    }

@@ -23,9 +23,8 @@ from gateway_api.store.hub_ports import (
     MessageSearch,
     OrderRelations,
     PartnerStatus,
-    TaskInstanceKey,
 )
-from gateway_api.store.records import DeadLetterRecord, DocumentRecord
+from gateway_api.store.records import DeadLetterRecord, DocumentRecord, JobRunTag
 
 ERROR_WINDOW = timedelta(hours=24)
 """The partner board counts errors of the last day."""
@@ -110,6 +109,6 @@ class HubService:
         """Reconciliation findings, most recently seen first."""
         return self._reader.findings(status=status, limit=limit)
 
-    def task_instance_documents(self, key: TaskInstanceKey) -> list[MessageRow]:
+    def task_instance_documents(self, key: JobRunTag) -> list[MessageRow]:
         """Exactly the documents the task instance read or sent."""
         return self._reader.task_instance_documents(key)

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
-from gateway_api.store.records import FulfilmentRecord, OutboxRecord, StoredEvent
+from gateway_api.store.records import FulfilmentRecord, JobRunTag, OutboxRecord, StoredEvent
 
 
 @dataclass(frozen=True)
@@ -114,16 +114,6 @@ class FindingRow:
     closed_at: datetime | None = None
 
 
-@dataclass(frozen=True)
-class TaskInstanceKey:
-    """An Airflow task instance, as the job runner tagged documents with it."""
-
-    dag_id: str
-    run_id: str
-    task_id: str
-    map_index: int = -1
-
-
 class HubReader(Protocol):
     """Read-only queries for the pages; each call is its own short transaction."""
 
@@ -153,6 +143,6 @@ class HubReader(Protocol):
         """Reconciliation findings, most recently seen first."""
         ...
 
-    def task_instance_documents(self, key: TaskInstanceKey) -> list[MessageRow]:
+    def task_instance_documents(self, key: JobRunTag) -> list[MessageRow]:
         """Exactly the documents the task instance read or sent, oldest first."""
         ...

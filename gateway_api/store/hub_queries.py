@@ -20,13 +20,13 @@ from gateway_api.store.hub_ports import (
     OrderRef,
     OrderRelations,
     PartnerStatus,
-    TaskInstanceKey,
 )
 from gateway_api.store.records import (
     DeadLetterStatus,
     DocumentOutcome,
     FulfilmentRecord,
     FulfilmentStatus,
+    JobRunTag,
     OutboxRecord,
     OutboxStatus,
     StoredEvent,
@@ -241,7 +241,7 @@ class SqlHubReader:
                 for r in connection.execute(query)
             ]
 
-    def task_instance_documents(self, key: TaskInstanceKey) -> list[MessageRow]:
+    def task_instance_documents(self, key: JobRunTag) -> list[MessageRow]:
         """The documents tagged with exactly this task instance (all four ids), oldest first."""
         j = t.job_run_documents.c
         query = (

@@ -9,8 +9,8 @@ from gateway_api.http.hub import HubUser, LazyHub, create_hub_app
 from gateway_api.http.hub.auth import hub_user
 from gateway_api.runtime import Runtime
 from gateway_api.services.hub import HubService
-from gateway_api.store.hub_ports import TaskInstanceKey
 from gateway_api.store.hub_queries import SqlHubReader
+from gateway_api.store.records import JobRunTag
 from tests.airflow_ui.seed import INJECTION, TASK, seed
 
 OPERATOR = HubUser(name="operator", session="session-1", may_replay=True)
@@ -45,7 +45,7 @@ def test_every_page_renders_and_escapes(runtime: Runtime) -> None:
     log = client.get("/messages").text
     assert "&lt;script&gt;alert(&#39;hub&#39;)&lt;/script&gt;" in log
     assert INJECTION not in log
-    assert len(hub.task_instance_documents(TaskInstanceKey(**vars(TASK)))) == len(seeded.tagged)
+    assert len(hub.task_instance_documents(JobRunTag(**vars(TASK)))) == len(seeded.tagged)
     assert client.get("/messages?since=yesterday").status_code == 200
 
 

@@ -14,8 +14,8 @@ from starlette.concurrency import run_in_threadpool
 
 from gateway_api.http.hub.deps import HubDep, UserDep
 from gateway_api.http.hub.render import body_text, page
-from gateway_api.store.hub_ports import MessageSearch, TaskInstanceKey
-from gateway_api.store.records import DocumentOutcome
+from gateway_api.store.hub_ports import MessageSearch
+from gateway_api.store.records import DocumentOutcome, JobRunTag
 
 router = APIRouter()
 
@@ -143,7 +143,7 @@ async def task_instance(
     map_index: int = -1,
 ) -> Response:
     """Exactly the documents one Airflow task instance read or sent (the jobs tag them)."""
-    key = TaskInstanceKey(dag_id=dag_id, run_id=run_id, task_id=task_id, map_index=map_index)
+    key = JobRunTag(dag_id=dag_id, run_id=run_id, task_id=task_id, map_index=map_index)
     rows = await run_in_threadpool(hub.task_instance_documents, key)
     return page(request, "task_instance.html", user=user, key=key, rows=rows)
 
