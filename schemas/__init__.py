@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
+from schemas.carrier import (
+    Booking,
+    BookingRequest,
+    Cancellation,
+    CarrierReference,
+    CashOnDelivery,
+    Parcel,
+    ShipmentContact,
+    TrackingEvent,
+    TrackingReport,
+    TrackingStatus,
+)
 from schemas.confirmation import (
     ConfirmationLine,
     ConfirmationOperation,
@@ -39,6 +51,11 @@ from schemas.types import Amount, CountryCode, CurrencyCode, Identifier, Quantit
 __all__ = [
     "DOCUMENT_ADAPTER",
     "Amount",
+    "Booking",
+    "BookingRequest",
+    "Cancellation",
+    "CarrierReference",
+    "CashOnDelivery",
     "ConfirmationLine",
     "ConfirmationOperation",
     "ConfirmationType",
@@ -64,6 +81,7 @@ __all__ = [
     "OrderLine",
     "OrderReference",
     "Package",
+    "Parcel",
     "Party",
     "PostalAddress",
     "PurchaseOrder",
@@ -73,8 +91,12 @@ __all__ = [
     "ShipNoticeLine",
     "ShipNoticeOperation",
     "ShipNoticeOrder",
+    "ShipmentContact",
     "ShipmentType",
     "StockLevel",
     "TaxDetail",
+    "TrackingEvent",
+    "TrackingReport",
+    "TrackingStatus",
     "UnitCode",
 ]

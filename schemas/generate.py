@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from schemas.carrier import BookingRequest, TrackingReport
 from schemas.confirmation import OrderConfirmation
 from schemas.envelope import Envelope
 from schemas.inventory import InventorySnapshot
@@ -29,6 +30,8 @@ PUBLIC_MODELS: dict[str, type[BaseModel]] = {
     "ship_notice": ShipNotice,
     "invoice": Invoice,
     "inventory_snapshot": InventorySnapshot,
+    "carrier_booking_request": BookingRequest,
+    "carrier_tracking_report": TrackingReport,
 }
 
 

@@ -7,6 +7,7 @@ never touches the database: cursors, idempotency, inbox, outbox and dead letters
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -49,6 +50,8 @@ class Capability(StrEnum):
     """We send documents to the partner."""
     PULL = "pull"
     """We fetch documents or data from the partner on a schedule."""
+    CARRIER = "carrier"
+    """We book, cancel and track shipments with the partner (a cargo carrier)."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,8 @@ class ConnectorContext:
     schema_dir: Path | None = None
     """Directory of official schemas to validate documents against (cXML DTDs,
     `<version>/<Family>.dtd`), when configured."""
+    sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
+    """How a connector waits between retries; tests pass one that records and returns."""
 
     def require_http(self) -> httpx.Client:
         """The HTTP client; `ConfigError` when the core wired none."""

@@ -50,6 +50,7 @@ from connectors.core import (
     connector_keys,
     load_connector,
 )
+from connectors.core.carrier import CarrierConnector
 from connectors.core.inbound import (
     InboundBatch,
     InboundConnector,
@@ -223,6 +224,8 @@ class ConnectorConformance:
         if Capability.PULL in spec.capabilities:
             assert isinstance(connector, PullConnector), "PULL without the protocol"
             assert _KEY.fullmatch(type(connector).stream)
+        if Capability.CARRIER in spec.capabilities:
+            assert isinstance(connector, CarrierConnector), "CARRIER without the protocol"
 
     def test_open_never_raises_on_hostile_bodies(self) -> None:
         """Bad input is a refusal or a document with a problem, whatever the transport."""

@@ -128,6 +128,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         length = self.headers.get("Content-Length")
+        if length is None and self.command == "GET":
+            length = "0"  # a GET carries no body, and httpx sends no Content-Length for it
         if length is None or not length.isdigit():
             self._write(Reply(411, b"411 Length Required\n", "text/plain; charset=utf-8"))
             self.close_connection = True
