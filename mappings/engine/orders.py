@@ -19,7 +19,8 @@ def _map_line(
     except MappingError as error:
         problems.extend(problem.at_line(line.line_number) for problem in error.problems)
     try:
-        update["sku"] = resolve_sku(line, mapping.parts, mapping.profile.parts.unknown)
+        parts = mapping.profile.parts
+        update["sku"] = resolve_sku(line, mapping.parts, parts.unknown if parts else "reject")
     except MappingError as error:
         problems.extend(error.problems)
     return line.model_copy(update=update)

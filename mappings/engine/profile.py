@@ -204,10 +204,18 @@ class PartnerProfile(_ProfileModel):
     """Protocol document kinds enabled per direction."""
     units: UnitsPolicy = Field(default_factory=UnitsPolicy)
     """Unit-of-measure code lists."""
-    parts: PartsPolicy
-    """Part cross-reference and the policy for unknown parts."""
+    parts: PartsPolicy | None = None
+    """Part cross-reference and the policy for unknown parts; required for partners that send
+    us orders, absent for those that never do (a cargo carrier)."""
     deadlines: Deadlines = Field(default_factory=Deadlines)
     """Service levels reconciliation checks (confirmation, shipping, acknowledgement, outbox)."""
+
+    @model_validator(mode="after")
+    def _order_senders_say_how_parts_map(self) -> PartnerProfile:
+        if self.documents.inbound and self.parts is None:
+            msg = "parts is required for a partner that sends us documents (documents.inbound)"
+            raise ValueError(msg)
+        return self
 
     @model_validator(mode="after")
     def _demo_secrets_only_in_demo_profiles(self) -> PartnerProfile:

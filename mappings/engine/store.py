@@ -113,7 +113,7 @@ class MappingStore:
             )
             sources.append(overrides)
         crossref = None
-        if profile.parts.crossref is not None:
+        if profile.parts is not None and profile.parts.crossref is not None:
             crossref = self._crossrefs.get(
                 self._path(profile.parts.crossref), profile.parts.crossref
             )

@@ -57,6 +57,7 @@ def test_valid_profile_parses_with_defaults(mappings_root: Path) -> None:
     assert profile.documents.inbound == ("OrderRequest",)
     assert profile.units.codelist == "codelists/uom.csv"
     assert profile.units.overrides is None
+    assert profile.parts is not None
     assert profile.parts.crossref == "partners/acme/part_xref.csv"
     assert profile.connector_config["buyer"] == {"domain": "NetworkID", "identity": "ACME-BUYER"}
 
@@ -210,3 +211,14 @@ def test_profile_model_has_documented_fields() -> None:
     properties = schema["properties"].items()
     undocumented = [name for name, field in properties if not field.get("description")]
     assert undocumented == []
+
+
+def test_a_partner_that_sends_documents_needs_parts(mappings_root: Path) -> None:
+    error = _config_error(_with(mappings_root, parts=None))
+    assert "parts is required" in str(error)
+
+
+def test_a_partner_that_sends_nothing_needs_no_parts(mappings_root: Path) -> None:
+    """A cargo carrier never sends us orders: no part cross-reference to give."""
+    profile = parse_profile(_with(mappings_root, parts=None, documents__inbound=[]), FILE, "acme")
+    assert profile.parts is None
