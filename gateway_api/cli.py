@@ -24,6 +24,7 @@ from gateway_api.cli_fulfilment import orders_app, outbox_app
 from gateway_api.cli_jobs import jobs_app
 from gateway_api.cli_partners import partners_app
 from gateway_api.cli_records import documents_app, orders_list, orders_show
+from gateway_api.cli_shipments import shipments_app
 from gateway_api.cli_worker import worker
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ app.add_typer(orders_app, name="orders")
 app.add_typer(documents_app, name="documents")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(jobs_app, name="jobs")
+app.add_typer(shipments_app, name="shipments")
 app.command()(worker)
 
 console = Console()

@@ -53,7 +53,7 @@ OrderId = Annotated[str, typer.Argument(help="The buyer's order number.")]
 Body = Annotated[str, typer.Argument(help="JSON body, as for the API; '-' reads stdin.")]
 
 
-def _command(model: type[_M], body: str, build: Callable[[_M], _C]) -> _C:
+def body_command(model: type[_M], body: str, build: Callable[[_M], _C]) -> _C:
     """The domain command of a JSON body, or one sentence and exit 2 when it cannot be one.
 
     Both steps can refuse the body: the request model checks its fields, and building the
@@ -102,7 +102,7 @@ def confirm(partner: Partner, order_id: OrderId, body: Body) -> None:
     """Accept, reject or detail an order: '{"type": "accept"}'."""
     from gateway_api.http.fulfilment_models import ConfirmIn  # noqa: PLC0415
 
-    command = _command(ConfirmIn, body, ConfirmIn.command)
+    command = body_command(ConfirmIn, body, ConfirmIn.command)
     _act(partner, order_id, lambda r, u: r.fulfilment.confirm(u, command))
 
 
@@ -111,7 +111,7 @@ def ship(partner: Partner, order_id: OrderId, body: Body) -> None:
     """Record a shipment: '{"delivery_date": "...", "lines": [...], "carrier": {...}}'."""
     from gateway_api.http.fulfilment_models import ShipIn  # noqa: PLC0415
 
-    command = _command(ShipIn, body, ShipIn.command)
+    command = body_command(ShipIn, body, ShipIn.command)
     _act(partner, order_id, lambda r, u: r.fulfilment.ship(u, command))
 
 
@@ -126,7 +126,7 @@ def invoice(partner: Partner, order_id: OrderId, body: Body = "{}") -> None:
     """Invoice shipped lines: '{"tax_rate": "8.25", "shipping": "12.50"}'."""
     from gateway_api.http.fulfilment_models import InvoiceIn  # noqa: PLC0415
 
-    command = _command(InvoiceIn, body, InvoiceIn.command)
+    command = body_command(InvoiceIn, body, InvoiceIn.command)
     _act(partner, order_id, lambda r, u: r.fulfilment.invoice(u, command))
 
 
@@ -135,7 +135,7 @@ def credit(partner: Partner, order_id: OrderId, body: Body) -> None:
     """Issue a credit memo: '{"amount": "10.00", "reason": "damaged in transit"}'."""
     from gateway_api.http.fulfilment_models import CreditIn  # noqa: PLC0415
 
-    command = _command(CreditIn, body, CreditIn.command)
+    command = body_command(CreditIn, body, CreditIn.command)
     _act(partner, order_id, lambda r, u: r.fulfilment.credit(u, command))
 
 

@@ -20,6 +20,7 @@ from gateway_api.services.partners import Partner, PartnerDirectory, partner_row
 from gateway_api.services.pulls import PullService
 from gateway_api.services.queries import QueryService
 from gateway_api.services.retry_policy import RetryPolicy
+from gateway_api.services.shipments import ShipmentService
 from gateway_api.settings import Settings
 from gateway_api.store.engine import build_engine
 from gateway_api.store.ports import UnitOfWorkFactory
@@ -47,6 +48,7 @@ class Runtime:
     fulfilment: FulfilmentService
     dispatcher: OutboxDispatcher
     pulls: PullService
+    shipments: ShipmentService
     http: httpx.Client
     clock: Clock
 
@@ -114,6 +116,7 @@ def build_runtime(
         policy=RetryPolicy(max_attempts=settings.outbox_max_attempts),
         senders=settings.outbox_senders,
     )
+    fulfilment = FulfilmentService(uow, directory, clock=clock)
     runtime = Runtime(
         settings=settings,
         engine=engine,
@@ -125,9 +128,10 @@ def build_runtime(
             uow, directory, pipeline, clock=clock, dispatcher=dispatcher
         ),
         queries=QueryService(uow),
-        fulfilment=FulfilmentService(uow, directory, clock=clock),
+        fulfilment=fulfilment,
         dispatcher=dispatcher,
         pulls=PullService(uow, directory, pipeline, clock=clock, attempts=settings.pull_attempts),
+        shipments=ShipmentService(uow, directory, fulfilment, clock=clock),
         http=client,
         clock=clock,
     )

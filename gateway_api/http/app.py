@@ -18,6 +18,7 @@ from gateway_api.http.observability import AccessLogMiddleware, GatewayMetrics
 from gateway_api.http.openapi import TAGS, operation_id, with_problem_details
 from gateway_api.http.problems import install_problem_handlers
 from gateway_api.http.routes import (
+    carrier_shipments,
     dead_letters,
     documents,
     fulfilment,
@@ -90,7 +91,16 @@ def _assemble(lifespan: Any = None) -> FastAPI:
     app.add_middleware(AccessLogMiddleware, metrics=metrics)
     install_problem_handlers(app)
     app.include_router(ingress_router(ingresses))
-    for module in (orders, fulfilment, documents, dead_letters, reconciliation, partners, health):
+    for module in (
+        orders,
+        fulfilment,
+        carrier_shipments,
+        documents,
+        dead_letters,
+        reconciliation,
+        partners,
+        health,
+    ):
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False)

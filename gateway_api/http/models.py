@@ -9,6 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
+from gateway_api.http.shipment_models import ShipmentOut
 from gateway_api.services.dead_letters import ReplayResult
 from gateway_api.services.queries import OrderDetail
 from gateway_api.store.records import DeadLetterRecord, DocumentRecord, OrderSummary
@@ -105,6 +106,8 @@ class OrderOut(_Out):
     """When the hub first stored it."""
     updated_at: datetime
     """When the hub last changed it."""
+    shipments: list[ShipmentOut]
+    """Its carrier shipments with their tracking status, oldest first."""
 
     @classmethod
     def of(cls, detail: OrderDetail) -> OrderOut:
@@ -133,6 +136,7 @@ class OrderOut(_Out):
             ],
             created_at=detail.created_at,
             updated_at=detail.updated_at,
+            shipments=[ShipmentOut.of(record) for record in detail.shipments],
         )
 
 

@@ -30,6 +30,13 @@ TAGS: list[dict[str, str]] = [
         ),
     },
     {
+        "name": "carrier shipments",
+        "description": (
+            "Shipments booked with cargo carriers (Yurtici, MNG, Aras): label data, tracking "
+            "events, cancellation; the first pickup sends the buyer's ship notice."
+        ),
+    },
+    {
         "name": "documents",
         "description": "The document log: every body received or sent, with its raw bytes.",
     },

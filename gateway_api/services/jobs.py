@@ -20,6 +20,7 @@ from gateway_api.services.pulls import PullReport
 from gateway_api.services.reconciliation import reconcile
 from gateway_api.services.retention import RetentionReport, purge_raw_documents
 from gateway_api.services.scheduled_replay import ScheduledReplay, ScheduledReplayReport
+from gateway_api.services.shipments import TrackingRunReport
 from gateway_api.store.job_tags import tagged_with
 from gateway_api.store.records import JobRunTag
 
@@ -79,6 +80,16 @@ def purge_raw_document_bodies(
     )
 
 
+def track_shipments(
+    runtime: Runtime, *, partner_key: str | None = None, max_documents: int | None = None
+) -> TrackingRunReport:
+    """Poll a carrier's open shipments in its batch size; the first pickup sends the buyer's
+    ship notice; see `shipments.ShipmentService.track`."""
+    if partner_key is None:
+        return TrackingRunReport("-")  # no carrier is configured: nothing to poll
+    return runtime.shipments.track(partner_key, limit=max_documents)
+
+
 class JobReport(Protocol):
     """What every job returns: a JSON-ready summary and whether something needs a person."""
 
@@ -108,6 +119,7 @@ JOBS: dict[str, Job] = {
     "replay-dead-letters": replay_dead_letters,
     "purge-raw-documents": purge_raw_document_bodies,
     "reconcile": reconcile,
+    "track-shipments": track_shipments,
 }
 """Jobs by the name `b2connect jobs run <name>` takes."""
 
@@ -133,6 +145,7 @@ SCOPES: dict[str, JobScope] = {
     "replay-dead-letters": JobScope(lambda _p: False),
     "purge-raw-documents": JobScope(lambda _p: False),
     "reconcile": JobScope(lambda _p: False),
+    "track-shipments": JobScope(lambda p: p.carrier is not None),
 }
 
 

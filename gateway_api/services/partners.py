@@ -43,6 +43,7 @@ from connectors.core import (
     connector_keys,
     load_connector,
 )
+from connectors.core.carrier import CarrierConnector
 from connectors.core.inbound import FileDropInbound, InboundConnector, Ingress
 from connectors.core.pull import PullConnector
 from connectors.core.push import PushConnector
@@ -73,6 +74,8 @@ class Partner:
     """Set when we send this partner documents."""
     pull: PullConnector | None = None
     """Set when we fetch documents from this partner."""
+    carrier: CarrierConnector | None = None
+    """Set when the partner is a cargo carrier we book and track shipments with."""
     file_drop: FileDropLocation | None = field(default=None, repr=False)
     """The partner's file drop, when its connector and profile have one."""
     file_drop_connector: FileDropInbound | None = field(default=None, repr=False)
@@ -315,20 +318,10 @@ def build_partner(
         raise ConfigError(msg) from None
     factory = cast(Callable[[Any, ConnectorContext], Connector], connector_class)
     connector = factory(config, context)
-    declared = connector.spec.capabilities
-    inbound = push = pull = None
-    if Capability.INBOUND in declared:
-        if not isinstance(connector, InboundConnector):
-            raise _undeclared(connector, Capability.INBOUND, "InboundConnector")
-        inbound = connector
-    if Capability.PUSH in declared:
-        if not isinstance(connector, PushConnector):
-            raise _undeclared(connector, Capability.PUSH, "PushConnector")
-        push = connector
-    if Capability.PULL in declared:
-        if not isinstance(connector, PullConnector):
-            raise _undeclared(connector, Capability.PULL, "PullConnector")
-        pull = connector
+    inbound: InboundConnector | None = _as(connector, Capability.INBOUND, InboundConnector)
+    push: PushConnector | None = _as(connector, Capability.PUSH, PushConnector)
+    pull: PullConnector | None = _as(connector, Capability.PULL, PullConnector)
+    carrier: CarrierConnector | None = _as(connector, Capability.CARRIER, CarrierConnector)
     if inbound is not None and connector.spec.ingress is None:
         msg = f"connector {profile.connector!r} declares INBOUND but names no ingress"
         raise ConfigError(msg)
@@ -343,6 +336,7 @@ def build_partner(
         inbound=inbound,
         push=push,
         pull=pull,
+        carrier=carrier,
         file_drop=drop,
         file_drop_connector=drops,
         secret_values=tuple(
@@ -351,11 +345,20 @@ def build_partner(
     )
 
 
-def _undeclared(connector: Connector, capability: Capability, protocol: str) -> ConfigError:
-    return ConfigError(
-        f"connector {connector.spec.key!r} declares {capability.value} but does not "
-        f"implement {protocol}"
-    )
+def _as(connector: Connector, capability: Capability, protocol: Any) -> Any:
+    """The connector as `protocol` when it declares `capability` (None when it does not);
+    `ConfigError` when it declares the capability without implementing the protocol.
+    (`protocol` is a runtime-checkable Protocol class, which mypy will not take as `type[P]`;
+    the call sites annotate what comes back.)"""
+    if capability not in connector.spec.capabilities:
+        return None
+    if not isinstance(connector, protocol):
+        msg = (
+            f"connector {connector.spec.key!r} declares {capability.value} but does not "
+            f"implement {protocol.__name__}"
+        )
+        raise ConfigError(msg)
+    return connector
 
 
 def _require_https(push: PushConnector, profile: PartnerProfile) -> None:

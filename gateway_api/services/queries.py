@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
@@ -15,6 +15,7 @@ from gateway_api.store.records import (
     OutboxRecord,
     StoredEvent,
 )
+from gateway_api.store.shipment_records import ShipmentRecord
 from schemas import MappingReference
 
 
@@ -27,6 +28,8 @@ class OrderDetail:
     history: list[StoredEvent]
     created_at: datetime
     updated_at: datetime
+    shipments: list[ShipmentRecord] = field(default_factory=list)
+    """Its carrier shipments, oldest first."""
 
 
 @dataclass(frozen=True)
@@ -72,12 +75,14 @@ class QueryService:
                 return None
             order, mapping = found
             history = uow.orders.history(order_uuid)
+            shipments = uow.shipments.for_order(order_uuid)
         return OrderDetail(
             order=order,
             mapping=mapping,
             history=history,
             created_at=history[0].created_at,
             updated_at=history[-1].created_at,
+            shipments=shipments,
         )
 
     def documents(

@@ -16,7 +16,7 @@ A store translates its failures into three errors, so that callers know what to 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from types import TracebackType
@@ -41,6 +41,7 @@ from gateway_api.store.records import (
     OutboxRecord,
     StoredEvent,
 )
+from gateway_api.store.shipment_records import ShipmentEventRecord, ShipmentRecord
 from schemas import MappingReference
 
 
@@ -241,6 +242,22 @@ class ReconciliationRepository(Protocol):
     def open_counts(self, *, partner_key: str | None = None) -> dict[str, int]: ...
 
 
+class ShipmentRepository(Protocol):
+    """Shipments booked with carriers and the events they reported."""
+
+    def add(self, record: ShipmentRecord) -> None: ...
+    def get(self, shipment_id: UUID, *, lock: bool = False) -> ShipmentRecord | None: ...
+    def by_reference(self, carrier_key: str, reference: str) -> ShipmentRecord | None: ...
+    def for_order(self, order_uuid: UUID) -> list[ShipmentRecord]: ...
+    def open_for_tracking(
+        self, carrier_key: str, *, limit: int, polled_before: datetime
+    ) -> list[ShipmentRecord]: ...
+    def update(self, shipment_id: UUID, **values: Any) -> None: ...
+    def update_many(self, rows: Sequence[dict[str, Any]]) -> None: ...
+    def events(self, shipment_ids: Iterable[UUID]) -> dict[UUID, list[ShipmentEventRecord]]: ...
+    def add_events(self, events: Sequence[ShipmentEventRecord]) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction with every repository on it: `with factory() as uow: ...; uow.commit()`.
 
@@ -268,6 +285,8 @@ class UnitOfWork(Protocol):
     def cursors(self) -> CursorRepository: ...
     @property
     def reconciliation(self) -> ReconciliationRepository: ...
+    @property
+    def shipments(self) -> ShipmentRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -35,6 +35,7 @@ from gateway_api.store.repositories import (
     SqlOrderRepository,
     SqlPartnerRepository,
 )
+from gateway_api.store.shipment_repository import SqlShipmentRepository
 
 
 class SqlUnitOfWork:
@@ -52,6 +53,7 @@ class SqlUnitOfWork:
     control_numbers: SqlControlNumberRepository
     cursors: SqlCursorRepository
     reconciliation: SqlReconciliationRepository
+    shipments: SqlShipmentRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -75,6 +77,7 @@ class SqlUnitOfWork:
         self.control_numbers = SqlControlNumberRepository(buffered)
         self.cursors = SqlCursorRepository(buffered)
         self.reconciliation = SqlReconciliationRepository(buffered)
+        self.shipments = SqlShipmentRepository(buffered)
         return self
 
     def commit(self) -> None:

@@ -19,6 +19,7 @@ EXPECTED = {
     "dead_letter_replay": timedelta(minutes=10),
     "reconciliation": timedelta(hours=1),
     "raw_document_retention": timedelta(days=1),
+    "track_shipments": timedelta(minutes=30),
 }
 PARSE_BUDGET_SECONDS = 10.0
 """The whole folder, in a process that has imported Airflow (about 1 s here)."""
@@ -72,7 +73,9 @@ def test_schedule_retries_and_docs(bag: Any, dag_id: str) -> None:
         assert task.on_failure_callback, task.task_id
 
 
-@pytest.mark.parametrize("dag_id", ["outbox_sweep", "file_drop_poll", "order_pull"])
+@pytest.mark.parametrize(
+    "dag_id", ["outbox_sweep", "file_drop_poll", "order_pull", "track_shipments"]
+)
 def test_partner_fan_out_is_mapped_at_run_time(bag: Any, dag_id: str) -> None:
     from airflow.sdk.definitions.mappedoperator import MappedOperator
 

@@ -32,6 +32,7 @@ EXPECTED_DAGS = {
     "dead_letter_replay",
     "reconciliation",
     "raw_document_retention",
+    "track_shipments",
 }
 
 
