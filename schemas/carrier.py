@@ -157,6 +157,8 @@ class TrackingReport(CanonicalModel):
     carrier_code: str | None = None
     """The carrier's own current status code."""
     tracking_number: str | None = None
+    carrier_shipment_id: str | None = None
+    """The carrier's id of the booking, when its answer names it."""
     events: tuple[TrackingEvent, ...] = ()
     """Oldest first, when the carrier gives a history."""
 

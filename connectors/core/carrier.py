@@ -41,7 +41,9 @@ class CarrierConnector(Protocol):
         ...
 
     def cancel(self, reference: str) -> Cancellation:
-        """Cancel the booking; cancelling twice is not an error."""
+        """Cancel the booking; cancelling twice is not an error, a parcel on its way is
+        `cancelled=False` with the carrier's words, and a reference the carrier does not know
+        is a `RejectedByPartnerError`."""
         ...
 
     def track(self, references: Sequence[str]) -> list[TrackingReport]:

@@ -31,7 +31,10 @@ class RetryBounds:
     initial_wait: float = 1.0
     """Seconds before the second try; doubles after that, plus up to a second of jitter."""
     max_wait: float = 30.0
-    """Longest single wait; a Retry-After beyond it is given up on."""
+    """Longest backoff between two tries."""
+    max_retry_after: float | None = None
+    """Longest Retry-After (429) worth waiting for within the call; a longer one is given up
+    on, so the next scheduled run tries instead. None: `max_wait`."""
 
 
 def call_with_retries(
@@ -44,7 +47,7 @@ def call_with_retries(
 ) -> T:
     """`call()`, retried on transient errors within `bounds`; the last error is re-raised."""
     backoff = tenacity.wait_exponential_jitter(
-        initial=bounds.initial_wait, max=bounds.max_wait, jitter=1
+        multiplier=bounds.initial_wait, max=bounds.max_wait, jitter=1
     )
 
     def wait(state: tenacity.RetryCallState) -> float:
@@ -75,8 +78,9 @@ def call_with_retries(
 
 
 def _waits_too_long(error: BaseException, bounds: RetryBounds) -> bool:
+    limit = bounds.max_wait if bounds.max_retry_after is None else bounds.max_retry_after
     return (
         isinstance(error, RateLimitedError)
         and error.retry_after is not None
-        and error.retry_after > bounds.max_wait
+        and error.retry_after > limit
     )

@@ -9,7 +9,9 @@ a config at the fake:
         secret_fields = ("password",)
         refused_credentials = {"password": "Wrong-Password-0000"}
 
-        def make_fake(self, clock): return FakeYurtici(clock=clock)
+        def make_fake(self, clock):
+            return FakeYurtici(wsdl_path=OFFICIAL_WSDL, username="b2c", password=PASSWORD,
+                               clock=clock)
         def config_for(self, base_url): return {**self.config, "base_url": base_url}
 
 Every test starts the fake on 127.0.0.1 and an ephemeral port and builds the connector the way
@@ -37,6 +39,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar
 
+import httpx
 import pytest
 
 from connectors.core import (
@@ -106,6 +109,8 @@ class CarrierConformance(ConnectorConformance):
     """Config changes the fake refuses as bad credentials."""
     attempts: ClassVar[int] = 3
     """The connector's retry attempts as configured by `config_for` (its default)."""
+    _clients: ClassVar[list[httpx.Client]] = []
+    """HTTP clients the suite built for the running test, closed after it."""
 
     def make_fake(self, clock: SettableClock) -> FakeCarrierServer:
         """The carrier's fake (not yet serving)."""
@@ -124,6 +129,7 @@ class CarrierConformance(ConnectorConformance):
             {**self.config_for(base_url), **changes}
         )
         http = build_http_client(HttpSettings(timeout_seconds=CLIENT_TIMEOUT_SECONDS))
+        self._clients.append(http)
         context = ConnectorContext(clock=clock, http=http, sleep=waits.append)
         return self.connector_class(config, context)
 
@@ -134,7 +140,12 @@ class CarrierConformance(ConnectorConformance):
         waits: list[float] = []
         with fake.serve() as base_url:
             connector = self._build(base_url, clock, waits)
-            yield CarrierUnderTest(fake, connector, clock, waits)
+            try:
+                yield CarrierUnderTest(fake, connector, clock, waits)
+            finally:
+                for client in self._clients:
+                    client.close()
+                self._clients.clear()
 
     # -- capability --------------------------------------------------------------------------
 

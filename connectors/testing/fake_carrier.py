@@ -131,7 +131,8 @@ class CarrierLedger:
         self._shipments: dict[str, LedgerShipment] = {}
         self._serial = 0
         self.create_calls = 0
-        """Booking requests that reached the ledger (duplicates included)."""
+        """Valid booking requests that reached the ledger (duplicates included, refused
+        ones not)."""
 
     # -- what the protocol layer calls -------------------------------------------------------
 
@@ -193,7 +194,7 @@ class CarrierLedger:
             shipment = self._shipments[reference]
             at = shipment.events[-1].at if shipment.events else shipment.booked_at
             for status in statuses:
-                at = max(at + step, at)
+                at += step
                 shipment.events.append(LedgerEvent(status, at, location))
             return shipment
 

@@ -27,10 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-import tenacity
-
-from connectors.core import Clock, ConnectorError, TransientError
-from connectors.core.errors import RateLimitedError
+from connectors.core import Clock, ConnectorError
 from connectors.core.inbound import (
     Disposition,
     InboundRequest,
@@ -38,6 +35,7 @@ from connectors.core.inbound import (
     Transport,
 )
 from connectors.core.pull import PullConnector, PulledItem, PulledPage
+from connectors.core.retrying import RetryBounds, call_with_retries
 from gateway_api.services.ingest import IngestPipeline
 from gateway_api.services.job_problems import JobProblem
 from gateway_api.services.partners import Partner, PartnerDirectory
@@ -199,42 +197,19 @@ class PullService:
         return Disposition.REFUSED not in outcomes
 
     def _retrying(self, call: Callable[[], T], report: PullReport) -> T:
-        """`call`, retried on transient errors within bounds (tenacity): a 429 waits exactly its
-        Retry-After, other transient errors back off exponentially; auth and configuration
-        errors, and waits beyond `MAX_WAIT_SECONDS`, end the run at once."""
-        backoff = tenacity.wait_exponential_jitter(initial=1, max=30, jitter=1)
-
-        def wait(state: tenacity.RetryCallState) -> float:
-            error = state.outcome.exception() if state.outcome is not None else None
-            if isinstance(error, RateLimitedError) and error.retry_after is not None:
-                return float(error.retry_after)
-            return float(backoff(state))
-
-        def before_sleep(state: tenacity.RetryCallState) -> None:
-            seconds = state.next_action.sleep if state.next_action is not None else 0.0
-            report.waits.append(seconds)
-            logger.info(
-                "pull waits %.1f s after: %s", seconds, state.outcome and state.outcome.exception()
-            )
-
-        def retryable(error: BaseException) -> bool:
-            return isinstance(error, TransientError) and not _too_long(error)
-
-        retrying = tenacity.Retrying(
-            retry=tenacity.retry_if_exception(retryable),
-            stop=tenacity.stop_after_attempt(self._attempts),
-            wait=wait,
-            sleep=self._sleep,
-            before_sleep=before_sleep,
-            reraise=True,
+        """`call`, retried on transient errors within bounds (`call_with_retries`): a 429
+        waits exactly its Retry-After, other transient errors back off exponentially; auth and
+        configuration errors, and waits beyond `MAX_WAIT_SECONDS`, end the run at once."""
+        bounds = RetryBounds(
+            attempts=self._attempts,
+            initial_wait=1.0,
+            max_wait=30.0,
+            max_retry_after=MAX_WAIT_SECONDS,
         )
-        return retrying(call)
-
-
-def _too_long(error: BaseException) -> bool:
-    """A Retry-After longer than a run should wait: give up now, the next run tries again."""
-    return (
-        isinstance(error, RateLimitedError)
-        and error.retry_after is not None
-        and error.retry_after > MAX_WAIT_SECONDS
-    )
+        return call_with_retries(
+            call,
+            bounds=bounds,
+            sleep=self._sleep,
+            what="pull",
+            on_wait=lambda seconds, _error: report.waits.append(seconds),
+        )
