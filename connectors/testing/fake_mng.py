@@ -1,7 +1,7 @@
 """`FakeMng`: MNG Kargo's apizone REST API over real HTTP, with a token that expires.
 
-    mng = FakeMng(clock=clock)                    # credentials: FakeMng.CLIENT_ID etc.
-    with mng.serve() as base_url:                 # the connector's base_url: base_url + API_ROOT
+    mng = FakeMng(clock=clock)          # credentials: FakeMng.CLIENT_ID etc., or keywords
+    with mng.serve():                   # the connector's base_url: mng.endpoint
         ...
 
 What it speaks (partners.md §6.3; [ASSUME] marks our guesses, as in `connectors/mng/README.md`):
@@ -83,8 +83,18 @@ class FakeMng(FakeCarrierServer):
         *,
         clock: Clock = system_clock,
         token_lifetime: timedelta = timedelta(hours=8),
+        client_id: str = CLIENT_ID,
+        client_secret: str = CLIENT_SECRET,
+        customer_number: str = CUSTOMER_NUMBER,
+        password: str = PASSWORD,
+        api_version: str = API_VERSION,
     ) -> None:
         super().__init__(clock=clock, prefix="MNG")
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.customer_number = customer_number
+        self.password = password
+        self.api_version = api_version
         self._clock = clock
         self.token_lifetime = token_lifetime
         self._tokens: dict[str, datetime] = {}
@@ -94,6 +104,14 @@ class FakeMng(FakeCarrierServer):
         self.tokens_issued = 0
         self.refused_bearers = 0
         """Business calls refused because of the JWT (missing, unknown, expired, revoked)."""
+
+    def __repr__(self) -> str:
+        return f"FakeMng(customer_number={self.customer_number!r})"
+
+    @property
+    def endpoint(self) -> str:
+        """The connector's `base_url` while serving: `http://127.0.0.1:<port>/mngapi/api`."""
+        return self.base_url + API_ROOT
 
     # -- test controls -----------------------------------------------------------------------
 
@@ -157,8 +175,8 @@ class FakeMng(FakeCarrierServer):
         body = _json(request.body)
         if (
             not isinstance(body, dict)
-            or body.get("customerNumber") != self.CUSTOMER_NUMBER
-            or body.get("password") != self.PASSWORD
+            or body.get("customerNumber") != self.customer_number
+            or body.get("password") != self.password
             or body.get("identityType") != 1
         ):
             return _error(401, "10001", "Musteri numarasi veya sifre hatali")
@@ -252,9 +270,9 @@ class FakeMng(FakeCarrierServer):
     def _gateway_ok(self, request: PlatformRequest) -> bool:
         headers = request.headers
         return (
-            headers.get("x-ibm-client-id") == self.CLIENT_ID
-            and headers.get("x-ibm-client-secret") == self.CLIENT_SECRET
-            and headers.get("x-api-version") == self.API_VERSION
+            headers.get("x-ibm-client-id") == self.client_id
+            and headers.get("x-ibm-client-secret") == self.client_secret
+            and headers.get("x-api-version") == self.api_version
         )
 
     def _bearer_ok(self, request: PlatformRequest) -> bool:

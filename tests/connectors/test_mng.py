@@ -7,7 +7,8 @@ from typing import Any, ClassVar
 
 import pytest
 
-from connectors.core import AuthError, RejectedByPartnerError, TransientError
+from connectors.core import AuthError, ConnectorContext, RejectedByPartnerError, TransientError
+from connectors.core.http import build_http_client
 from connectors.mng import MngConfig, MngConnector
 from connectors.mng.api import mng_error_text
 from connectors.mng.times import TURKEY, parse_mng_time
@@ -261,3 +262,27 @@ def test_mng_statuses(raw: object, status: TrackingStatus) -> None:
 def test_config_refuses_an_empty_customer_number() -> None:
     with pytest.raises(ValueError, match="customer_number"):
         MngConfig.model_validate({**TestMngConformance.config, "customer_number": ""})
+
+
+def test_the_fake_takes_a_profiles_credentials() -> None:
+    """How a demo runs the fake for a profile: its own credentials, `endpoint` as base_url."""
+    credentials = {
+        "client_id": "demo-apizone-app",
+        "client_secret": "Demo-Gateway-Secret-0a1b2c3d",
+        "customer_number": "2700999999",
+        "password": "Demo-Customer-Password-4e5f6a",
+    }
+    clock = SettableClock(datetime(2031, 5, 6, 9, 0, tzinfo=UTC))
+    fake = FakeMng(
+        clock=clock,
+        client_id=credentials["client_id"],
+        client_secret=credentials["client_secret"],
+        customer_number=credentials["customer_number"],
+        password=credentials["password"],
+    )
+    with fake.serve():
+        config = MngConfig.model_validate({**credentials, "base_url": fake.endpoint})
+        context = ConnectorContext(clock=clock, http=build_http_client(), sleep=lambda _: None)
+        booking = MngConnector(config, context).book(booking_request("MNG-DEMO1"))
+    assert booking.tracking_number is not None
+    assert len(fake.ledger) == 1
