@@ -8,9 +8,10 @@
             booked; 1000 is `AuthError`; 935-942 and every other code are
             `RejectedByPartnerError` with Aras' code and words. No tracking number yet: Aras
             makes it when its branch issues the waybill at pickup.
-    cancel  CancelDispatch: 0 or 1 cancelled; 999 the waybill is issued (`cancelled=False`,
-            Aras' words); -1 Aras holds no order (cancelled before, or never booked:
-            `cancelled=True`); -2 `AuthError`; anything else `RejectedByPartnerError`.
+    cancel  CancelDispatch: 0 cancelled, 1 cancelled before; 999 the waybill is issued
+            (`cancelled=False`, Aras' words); -1 Aras holds no such order
+            (`RejectedByPartnerError`); -2 `AuthError`; anything else
+            `RejectedByPartnerError`.
     track   one reference per call (`track_batch_size = 1`): GetQueryJSON QueryType 1 asks by
             one IntegrationCode. A cargo record gives the status and the tracking number;
             without one, GetOrderWithIntegrationCode tells a booked order not yet picked up
@@ -56,7 +57,6 @@ BOOKED = "0"
 BAD_CREDENTIALS = "1000"
 CANCELLED = frozenset({"0", "1"})
 WAYBILL_ISSUED = "999"
-NOT_FOUND = "-1"
 CANCEL_BAD_CREDENTIALS = "-2"
 
 
@@ -111,7 +111,8 @@ class ArasConnector:
     # -- cancel ------------------------------------------------------------------------------
 
     def cancel(self, reference: str) -> Cancellation:
-        """Cancel the order; a parcel whose waybill is issued is not cancelled."""
+        """Cancel the order; a parcel whose waybill is issued is not cancelled; a reference
+        Aras does not know (-1) is a `RejectedByPartnerError`."""
         operation = cancel_dispatch(reference, self.config)
         answer = self._retry(
             lambda: self._caller().call(self._shipment_url, CANCEL_DISPATCH, operation),
@@ -122,8 +123,6 @@ class ArasConnector:
             return Cancellation(reference=reference, cancelled=True)
         if result.code == WAYBILL_ISSUED:
             return Cancellation(reference=reference, cancelled=False, message=self._words(result))
-        if result.code == NOT_FOUND:
-            return Cancellation(reference=reference, cancelled=True, message=self._words(result))
         if result.code == CANCEL_BAD_CREDENTIALS:
             msg = f"CancelDispatch {reference}: Aras refused user {self.config.username!r}"
             raise AuthError(msg)

@@ -7,9 +7,10 @@
             barcode is made sure of: getshipment, else createbarcode. A createbarcode that
             fails after createOrder succeeded is retried on its own, never with a second
             createOrder; if it still fails, the next `book` finds the order and finishes it.
-    cancel  `PUT cancelorder/{referenceId}`; a refusal is explained by the shipment's status
-            (on its way: `cancelled=False` with MNG's words) or by the order being gone
-            (cancelled before: `cancelled=True`).
+    cancel  `PUT cancelorder/{referenceId}` (answered 2xx again for an order cancelled
+            before); a refusal is explained by the shipment's status (on its way:
+            `cancelled=False` with MNG's words) or by getorder (no order: the reference is
+            unknown to MNG, `RejectedByPartnerError`).
     track   one reference per call (`track_batch_size = 1`): the Standard Query API has no
             batch query by reference (bulkqueryapi only lists shipments whose status changed
             on a day). getshipmentstatus gives the current code and the shipment id,
@@ -47,7 +48,7 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-GONE = "MNG holds no open order under this reference (cancelled before, or never booked)"
+UNKNOWN = "MNG holds no order under this reference"
 
 
 class MngConnector:
@@ -127,7 +128,8 @@ class MngConnector:
     # -- cancel ------------------------------------------------------------------------------
 
     def cancel(self, reference: str) -> Cancellation:
-        """Cancel the order; a parcel on its way is not cancelled (MNG's words kept)."""
+        """Cancel the order; a parcel on its way is not cancelled (MNG's words kept); a
+        reference MNG does not know is a `RejectedByPartnerError`."""
         api = self._mng()
         try:
             self._retry(lambda: api.cancel_order(reference), f"cancelorder {reference}")
@@ -141,7 +143,8 @@ class MngConnector:
         if current is not None and report_from(reference, current, None).status.has_left:
             return Cancellation(reference=reference, cancelled=False, message=str(refusal))
         if self._retry(lambda: api.get_order(reference), f"getorder {reference}") is None:
-            return Cancellation(reference=reference, cancelled=True, message=GONE)
+            msg = f"cancelorder {reference}: {UNKNOWN} ({refusal})"
+            raise RejectedByPartnerError(msg, status_code=refusal.status_code) from None
         raise refusal
 
     # -- track -------------------------------------------------------------------------------

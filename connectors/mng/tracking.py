@@ -60,13 +60,15 @@ def report_from(reference: str, status_answer: Any, events_answer: Any) -> Track
     record = _record(status_answer) or {}
     code = record.get("shipmentStatusCode")
     carrier_code, status = status_for(code if code is not None else record.get("shipmentStatus"))
-    number = record.get("shipmentId")
+    value = record.get("shipmentId")
+    number = str(value).strip() if value not in (None, "") else None
     return TrackingReport(
         reference=reference,
         found=True,
         status=status,
         carrier_code=carrier_code,
-        tracking_number=str(number).strip() if number not in (None, "") else None,
+        tracking_number=number,
+        carrier_shipment_id=number,
         events=_events(events_answer),
     )
 

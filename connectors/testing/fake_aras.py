@@ -14,8 +14,8 @@ partners.md §6.2 ([ASSUME] marks our guesses, as in `connectors/aras/README.md`
   1000 wrong user name or password (in the Order or beside it);
 - `GetOrderWithIntegrationCode`: the `Order` (no tracking number), or an empty result for an
   unknown, cancelled [ASSUME] or wrongly authenticated [ASSUME] request;
-- `CancelDispatch`: 0 cancelled, 999 the waybill is issued, -1 not found (or cancelled
-  before [ASSUME]), -2 wrong credentials;
+- `CancelDispatch`: 0 cancelled, 1 cancelled before [ASSUME meaning], 999 the waybill is
+  issued, -1 not found, -2 wrong credentials;
 - `GetQueryJSON` (QueryType 1 by IntegrationCode): `{"QueryResult": {"Cargo": [record]}}`
   [ASSUME wrapper] once the parcel is picked up, with `KARGO_TAKIP_NO` (the ledger's tracking
   number: Aras reveals it only from pickup), `DURUM_KODU`, `DURUMU`, `ISLEM_TARIHI`;
@@ -192,8 +192,10 @@ class FakeAras(FakeCarrierServer):
         reference = child_text(op, "integrationCode") or ""
         if not self._credentials(op):
             code, message = "-2", "Kullanici adi veya sifre hatali"
-        elif self._held(reference) is None:
+        elif (shipment := self.ledger.get(reference)) is None:
             code, message = "-1", "Kayit bulunamadi"
+        elif shipment.status is TrackingStatus.CANCELLED:
+            code, message = "1", "Kayit daha once iptal edilmis"
         elif self.ledger.cancel(reference)[0]:
             code, message = "0", "Iptal edildi"
         else:

@@ -17,7 +17,8 @@ What it speaks (partners.md §6.3; [ASSUME] marks our guesses, as in `connectors
 - `POST standardcmdapi/createOrder` books in the ledger (a referenceId it has: 400
   [ASSUME words and status]); `POST barcodecmdapi/createbarcode` gives the order its shipment
   (`shipmentId` = the ledger's tracking number) once (again: 400); `PUT
-  standardcmdapi/cancelorder/{referenceId}` (already cancelled or on its way: 400);
+  standardcmdapi/cancelorder/{referenceId}` (cancelled before: 200 again [ASSUME]; on its
+  way or unknown: 400);
   `GET standardqueryapi/getorder|getshipment|getshipmentstatus|trackshipment/{referenceId}`
   (404 when there is nothing; a cancelled order is gone [ASSUME]);
 - errors are `{"error": {"Code", "Message", "Description"}}` [ASSUME, partners.md §9.9].
@@ -239,8 +240,7 @@ class FakeMng(FakeCarrierServer):
         return _reply(200, [_shipment(shipment)])
 
     def _cancel(self, reference: str) -> Reply:
-        before = self.ledger.get(reference)
-        if before is None or before.status is TrackingStatus.CANCELLED:
+        if self.ledger.get(reference) is None:
             return _error(400, "30020", f"{reference} icin iptal edilecek siparis bulunamadi")
         cancelled, _ = self.ledger.cancel(reference)
         if not cancelled:

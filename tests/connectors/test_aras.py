@@ -118,7 +118,10 @@ class TestArasConformance(CarrierConformance):
         with fake.serve() as base_url:
             connector = self._build(base_url, clock, waits)
             fake.fail_next(LateAnswer(2.0))
-            booking = connector.book(booking_request("ARS-L1"))
+            try:
+                booking = connector.book(booking_request("ARS-L1"))
+            finally:
+                connector.context.require_http().close()
         assert booking.reference == "ARS-L1"
         assert len(fake.ledger) == 1
         assert fake.ledger.create_calls == 1, "the repeated SetOrder booked again"
@@ -155,6 +158,15 @@ class TestArasConformance(CarrierConformance):
         answer = carrier.connector.cancel("ARS-C1")
         assert not answer.cancelled
         assert answer.message == "999: Irsaliye kesilmis, iptal edilemez"
+
+    def test_cancelling_twice_and_an_unknown_reference(self, carrier: CarrierUnderTest) -> None:
+        carrier.connector.book(booking_request("ARS-C2"))
+        first = carrier.connector.cancel("ARS-C2")
+        again = carrier.connector.cancel("ARS-C2")
+        assert (first.cancelled, again.cancelled) == (True, True)
+        with pytest.raises(RejectedByPartnerError, match="-1: Kayit bulunamadi"):
+            carrier.connector.cancel("ARS-NOPE")
+        assert carrier.waits == []
 
     def test_refusals_carry_arass_code(self, carrier: CarrierUnderTest) -> None:
         bad = booking_request(
@@ -279,9 +291,9 @@ def test_the_fake_takes_a_profiles_credentials() -> None:
     }
     clock = SettableClock(CLOCK_START)
     fake = FakeAras(clock=clock, **credentials)
-    with fake.serve():
+    with fake.serve(), build_http_client() as http:
         config = ArasConfig.model_validate({**credentials, **fake.endpoints})
-        context = ConnectorContext(clock=clock, http=build_http_client(), sleep=lambda _: None)
+        context = ConnectorContext(clock=clock, http=http, sleep=lambda _: None)
         booking = ArasConnector(config, context).book(booking_request("ARS-DEMO1"))
     assert booking.carrier_shipment_id
     assert len(fake.ledger) == 1

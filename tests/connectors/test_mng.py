@@ -75,8 +75,11 @@ class TestMngConformance(CarrierConformance):
         waits: list[float] = []
         with fake.serve() as base_url:
             connector = self._build(base_url, clock, waits)
-            with pytest.raises(AuthError) as info:
-                connector.track(["MNG-T3"])
+            try:
+                with pytest.raises(AuthError) as info:
+                    connector.track(["MNG-T3"])
+            finally:
+                connector.context.require_http().close()
         assert fake.refused_bearers == 2, "renewed more or less than once"
         assert fake.tokens_issued == 2
         assert waits == []
@@ -164,11 +167,21 @@ class TestMngConformance(CarrierConformance):
         with pytest.raises(RejectedByPartnerError, match="phone must have at least 10 digits"):
             carrier.connector.book(bad)
 
+    def test_cancelling_an_unknown_reference_is_a_rejection(
+        self, carrier: CarrierUnderTest
+    ) -> None:
+        with pytest.raises(RejectedByPartnerError, match="no order under this reference"):
+            carrier.connector.cancel("MNG-NOPE")
+        assert carrier.waits == []
+
     def test_events_read_as_hub_statuses_oldest_first(self, carrier: CarrierUnderTest) -> None:
         carrier.connector.book(booking_request("MNG-E1"))
         _fake(carrier).ledger.advance("MNG-E1", TrackingStatus.PICKED_UP, TrackingStatus.IN_TRANSIT)
         [report] = carrier.connector.track(["MNG-E1"])
         assert report.carrier_code == "3"
+        held = _fake(carrier).ledger.get("MNG-E1")
+        assert held is not None
+        assert report.carrier_shipment_id == report.tracking_number == held.tracking_number
         assert [e.status for e in report.events] == [
             TrackingStatus.CREATED,
             TrackingStatus.PICKED_UP,
@@ -280,9 +293,9 @@ def test_the_fake_takes_a_profiles_credentials() -> None:
         customer_number=credentials["customer_number"],
         password=credentials["password"],
     )
-    with fake.serve():
+    with fake.serve(), build_http_client() as http:
         config = MngConfig.model_validate({**credentials, "base_url": fake.endpoint})
-        context = ConnectorContext(clock=clock, http=build_http_client(), sleep=lambda _: None)
+        context = ConnectorContext(clock=clock, http=http, sleep=lambda _: None)
         booking = MngConnector(config, context).book(booking_request("MNG-DEMO1"))
     assert booking.tracking_number is not None
     assert len(fake.ledger) == 1
