@@ -114,7 +114,8 @@ class Booking(CanonicalModel):
 
     reference: CarrierReference
     carrier_shipment_id: str | None = None
-    """The carrier's id of the booking (Yurtici jobId, MNG shipmentId, Aras InvoiceKey)."""
+    """The carrier's id of the booking (Yurtici jobId, MNG shipmentId, Aras InvoiceKey); may be
+    None on an `already_booked` answer from a carrier that does not repeat it."""
     tracking_number: str | None = None
     """Known at booking for some carriers; others assign it when the branch takes the parcel."""
     barcodes: tuple[str, ...] = ()
@@ -152,7 +153,8 @@ class TrackingReport(CanonicalModel):
 
     reference: CarrierReference
     found: bool = True
-    """False when the carrier has no shipment under this reference."""
+    """False when the carrier has no shipment under this reference (some carriers stop
+    reporting a cancelled booking: the core keeps its own `cancelled` state)."""
     status: TrackingStatus = TrackingStatus.CREATED
     carrier_code: str | None = None
     """The carrier's own current status code."""

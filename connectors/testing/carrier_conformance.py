@@ -39,7 +39,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar
 
-import httpx
 import pytest
 
 from connectors.core import (
@@ -109,8 +108,6 @@ class CarrierConformance(ConnectorConformance):
     """Config changes the fake refuses as bad credentials."""
     attempts: ClassVar[int] = 3
     """The connector's retry attempts as configured by `config_for` (its default)."""
-    _clients: ClassVar[list[httpx.Client]] = []
-    """HTTP clients the suite built for the running test, closed after it."""
 
     def make_fake(self, clock: SettableClock) -> FakeCarrierServer:
         """The carrier's fake (not yet serving)."""
@@ -129,7 +126,7 @@ class CarrierConformance(ConnectorConformance):
             {**self.config_for(base_url), **changes}
         )
         http = build_http_client(HttpSettings(timeout_seconds=CLIENT_TIMEOUT_SECONDS))
-        self._clients.append(http)
+        self.__dict__.setdefault("_clients", []).append(http)
         context = ConnectorContext(clock=clock, http=http, sleep=waits.append)
         return self.connector_class(config, context)
 
@@ -140,12 +137,15 @@ class CarrierConformance(ConnectorConformance):
         waits: list[float] = []
         with fake.serve() as base_url:
             connector = self._build(base_url, clock, waits)
-            try:
-                yield CarrierUnderTest(fake, connector, clock, waits)
-            finally:
-                for client in self._clients:
-                    client.close()
-                self._clients.clear()
+            yield CarrierUnderTest(fake, connector, clock, waits)
+
+    @pytest.fixture(autouse=True)
+    def _close_http_clients(self) -> Iterator[None]:
+        """Close every HTTP client `_build` made for the test (pytest makes one instance of
+        the class per test, so they are the test's own)."""
+        yield
+        for client in self.__dict__.pop("_clients", []):
+            client.close()
 
     # -- capability --------------------------------------------------------------------------
 
@@ -299,7 +299,9 @@ class CarrierConformance(ConnectorConformance):
         carrier.connector.book(booking_request("B2C-0014"))
         carrier.fake.ledger.advance("B2C-0013", TrackingStatus.PICKED_UP, TrackingStatus.RETURNED)
         carrier.fake.ledger.advance("B2C-0014", TrackingStatus.PICKED_UP, TrackingStatus.EXCEPTION)
-        returned, failed = carrier.connector.track(["B2C-0013", "B2C-0014"])
+        # One reference per call: a carrier's batch may be a single reference.
+        [returned] = carrier.connector.track(["B2C-0013"])
+        [failed] = carrier.connector.track(["B2C-0014"])
         assert (returned.reference, returned.status) == ("B2C-0013", TrackingStatus.RETURNED)
         assert (failed.reference, failed.status) == ("B2C-0014", TrackingStatus.EXCEPTION)
 
