@@ -226,6 +226,12 @@ def demo(
         kinds = [entry.split()[0] for entry in summary.received_by_platform.get(key, [])]
         table.add_row(key, order_id, ", ".join(kinds))
     console.print(table)
+    for reference, shipment in summary.shipments.items():
+        console.print(
+            f"{shipment['carrier']} shipment {reference} of {shipment['order']}: "
+            f"tracking number {shipment['tracking_number']}, {shipment['status']}; "
+            f"ship notice {shipment['ship_notice']} sent at pickup"
+        )
     console.print(
         f"{summary.documents_written} documents written to {out / 'documents'}; "
         f"{summary.failed_attempts} failed attempts retried during the outage; "

@@ -1,10 +1,14 @@
-"""The scripted demo: three platforms and an X12 retailer order; the hub confirms, ships, invoices.
+"""The scripted demo: three platforms and an X12 retailer order; the hub confirms, ships, invoices;
+then a Yurtici Kargo shipment is booked, tracked to delivery and reported to Coupa.
 
 Everything runs for real on 127.0.0.1: the gateway API (uvicorn), one fake platform per demo
 partner (Coupa, SAP Ariba, JAGGAER) receiving our documents, and the outbox dispatcher sending
 them over HTTP. Only time is simulated: the demo clock jumps ahead so that an hour-long Coupa
 outage and the dispatcher's backoff take seconds. The X12 retailer posts an 850 over HTTP, gets
 our 997 in the response, and receives 855, 856 and 810 (answering each with its own 997).
+A fourth Coupa order ships with Yurtici Kargo: booked through the API with a fake Yurtici
+(SOAP, driven through zeep by the WSDL the connector ships), picked up, and the tracking run
+sends Coupa the ship notice with Yurtici's tracking number; then it is delivered.
 Every document the hub received and sent (with the partners' answers) is written to the output
 directory from the hub's document log, in conversation order (`gateway_api.demo.files`).
 """
@@ -34,23 +38,27 @@ from connectors.formats.x12 import (
     build_interchange,
 )
 from connectors.testing.cxml_documents import LineSpec, TradingPartners
+from connectors.testing.fake_carrier import FakeCarrierServer
 from connectors.testing.fake_platform import FakeProcurementPlatform
 from connectors.testing.fake_platform_server import FakePlatform
 from connectors.testing.fake_retailer import BASE_URL as RETAILER_URL
 from connectors.testing.fake_retailer import FakeRetailer
+from gateway_api.demo.carriers import live_carrier
 from gateway_api.demo.files import clear_previous_run, conversation_order, write_documents
 from gateway_api.demo.platforms import fake_platform_for, point_profile_at
 from gateway_api.http.threaded_server import serve_in_thread
 from gateway_api.runtime import Runtime, build_runtime
-from gateway_api.services.jobs import dispatch_outbox
+from gateway_api.services.jobs import dispatch_outbox, track_shipments
 from gateway_api.services.partners import PartnerDirectory
 from gateway_api.settings import Environment, Settings
 from gateway_api.store.engine import build_engine
 from gateway_api.store.migrate import upgrade
 from mappings.engine import MappingStore, default_mappings_root
+from schemas.carrier import TrackingStatus
 
 DEMO_PARTNERS = ("coupa-demo", "ariba-demo", "jaggaer-demo")
 EDI_PARTNER = "edi-demo"
+CARRIER_PARTNER = "yurtici-demo"
 EDI_TOKEN = "edi-demo-token"  # noqa: S105 - the demo profile's public demo value
 X12_KINDS = ("855", "856", "810")
 Say = Callable[[str], None]
@@ -80,6 +88,8 @@ class DemoSummary:
     failed_attempts: int = 0
     documents_written: int = 0
     dead_letters: int = 0
+    shipments: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    """Carrier shipments by reference: carrier, tracking number, status, ship notice."""
 
     def as_dict(self) -> dict[str, Any]:
         """JSON form (written as summary.json)."""
@@ -90,6 +100,7 @@ class DemoSummary:
             "failed_attempts": self.failed_attempts,
             "documents_written": self.documents_written,
             "dead_letters": self.dead_letters,
+            "shipments": self.shipments,
         }
 
 
@@ -121,6 +132,7 @@ def run_demo(out_dir: Path, *, say: Say = print, dtd_dir: Path | None = None) ->
         upgrade(engine)
         engine.dispose()
         platforms = stack.enter_context(_platforms(mappings, clock, dtd_dir))
+        yurtici = stack.enter_context(_carrier(mappings, clock))
         retailer = FakeRetailer()
         point_profile_at(
             mappings, EDI_PARTNER, dict.fromkeys(X12_KINDS, f"{RETAILER_URL}/edi/inbound")
@@ -135,6 +147,14 @@ def run_demo(out_dir: Path, *, say: Say = print, dtd_dir: Path | None = None) ->
             runtime, base_url=base_url, platforms=platforms, clock=clock, summary=summary, say=say
         )
         _edi_script(runtime, base_url=base_url, clock=clock, summary=summary, say=say)
+        _carrier_script(
+            runtime,
+            base_url=base_url,
+            platform=platforms["coupa-demo"],
+            carrier=yurtici,
+            summary=summary,
+            say=say,
+        )
         summary.documents_written = _write_documents(runtime, out_dir)
         summary.received_by_platform = {
             key: [f"{r.kind} {r.payload_id}" for r in platform.received]
@@ -166,6 +186,86 @@ def _platforms(
             point_profile_at(mappings, key, platform.endpoint_urls(base))
             platforms[key] = platform
         yield platforms
+
+
+@contextmanager
+def _carrier(mappings: Path, clock: DemoClock) -> Iterator[FakeCarrierServer]:
+    """The fake Yurtici Kargo on 127.0.0.1, the demo profile pointed at it."""
+    directory = PartnerDirectory(
+        MappingStore(mappings), context=ConnectorContext(clock=clock), production=False
+    )
+    partner = directory.get(CARRIER_PARTNER)
+    assert partner is not None
+    with live_carrier(mappings, partner, clock=clock) as fake:
+        yield fake
+
+
+def _carrier_script(
+    runtime: Runtime,
+    *,
+    base_url: str,
+    platform: FakePlatform,
+    carrier: FakeCarrierServer,
+    summary: DemoSummary,
+    say: Say,
+) -> None:
+    """A Coupa order shipped with Yurtici: booked, picked up (ship notice), delivered."""
+    api = httpx.Client(base_url=base_url, timeout=30.0)
+    order_id = "DEMO-004"
+    order = _place_order(
+        runtime, api, base_url=base_url, platform=platform, key="coupa-demo", order_id=order_id
+    )
+    _act(api, order, "confirmations", {"type": "accept"})
+    booked = api.post(
+        f"/orders/{order}/carrier-shipments",
+        json={
+            "carrier": CARRIER_PARTNER,
+            "parcels": [
+                {"weight_kg": "8.5", "desi": "3", "content": "Demo item 1001"},
+                {"weight_kg": "2", "desi": "1", "content": "Demo item 1002"},
+            ],
+            "receiver": {
+                "name": "ACME Depo Ltd",
+                "address": "Eski Buyukdere Cad. 3, Maslak",
+                "city": "ISTANBUL",
+                "town": "SARIYER",
+                "phone": "05551234567",
+                "email": "depo@acme.example",
+            },
+            "waybill_number": "IRS2026000004",
+        },
+    )
+    if booked.status_code != 201:
+        msg = f"the Yurtici booking failed: {booked.status_code} {booked.text}"
+        raise RuntimeError(msg)
+    shipment = booked.json()
+    reference = shipment["reference"]
+    say(f"coupa-demo: {order_id} confirmed and booked with Yurtici Kargo as {reference}")
+    track_shipments(runtime, partner_key=CARRIER_PARTNER)  # nothing happened yet
+    carrier.ledger.advance(reference, TrackingStatus.PICKED_UP)
+    picked = track_shipments(runtime, partner_key=CARRIER_PARTNER)
+    say(f"  Yurtici picked it up; the tracking run queued {picked.ship_notices} ship notice")
+    _dispatch(runtime, summary, say)
+    carrier.ledger.advance(
+        reference,
+        TrackingStatus.IN_TRANSIT,
+        TrackingStatus.OUT_FOR_DELIVERY,
+        TrackingStatus.DELIVERED,
+    )
+    delivered = track_shipments(runtime, partner_key=CARRIER_PARTNER)
+    view = api.get(f"/carrier-shipments/{shipment['id']}").json()
+    say(
+        f"  delivered ({delivered.delivered} delivered); tracking number "
+        f"{view['tracking_number']}, {len(view['events'])} events from Yurtici"
+    )
+    summary.shipments[reference] = {
+        "carrier": CARRIER_PARTNER,
+        "order": order_id,
+        "tracking_number": view["tracking_number"],
+        "status": view["tracking_status"],
+        "ship_notice": view["ship_notice_id"],
+    }
+    api.close()
 
 
 def _script(

@@ -453,7 +453,7 @@ class ShipmentService:
             ),
             shipment_id=record.reference,
             shipment_date=shipped_at,
-            carrier=(Identifier(scheme="companyName", value=partner.profile.display_name),),
+            carrier=(Identifier(scheme="companyName", value=partner.connector.spec.display_name),),
             tracking_numbers=(current.tracking_number or record.reference,),
         )
         try:

@@ -57,6 +57,13 @@ FILES = [
     "037-inbound-edi-demo-997.x12",
     "038-outbound-edi-demo-810.x12",
     "039-inbound-edi-demo-997.x12",
+    # DEMO-004 ships with Yurtici Kargo: the ship notice goes out when Yurtici picks it up.
+    "040-inbound-coupa-demo-OrderRequest.xml",
+    "041-outbound-coupa-demo-Response.xml",
+    "042-outbound-coupa-demo-ConfirmationRequest.xml",
+    "043-inbound-coupa-demo-Response.xml",
+    "044-outbound-coupa-demo-ShipNoticeRequest.xml",
+    "045-inbound-coupa-demo-Response.xml",
 ]
 
 
@@ -70,7 +77,7 @@ def _run(out: Path) -> list[str]:
 def test_demo_runs_end_to_end_and_writes_every_document(tmp_path: Path) -> None:
     out = tmp_path / "demo"
     (out / "documents").mkdir(parents=True)
-    (out / "documents" / "040-outbound-coupa-demo-Stale.xml").write_text("from an earlier run")
+    (out / "documents" / "046-outbound-coupa-demo-Stale.xml").write_text("from an earlier run")
     (out / "documents" / "notes.txt").write_text("not the demo's")
     files = _run(out)
 
@@ -82,8 +89,20 @@ def test_demo_runs_end_to_end_and_writes_every_document(tmp_path: Path) -> None:
         "edi-demo": "DEMO-850-001",
     }
     received = summary["received_by_platform"]
-    for key in ("coupa-demo", "ariba-demo", "jaggaer-demo"):
+    for key in ("ariba-demo", "jaggaer-demo"):
         assert [entry.split()[0] for entry in received[key]] == EXPECTED, key
+    coupa = [entry.split()[0] for entry in received["coupa-demo"]]
+    assert coupa == [*EXPECTED, "ConfirmationRequest", "ShipNoticeRequest"]
+    # The Yurtici shipment: booked, picked up (its ship notice), delivered.
+    ((reference, shipment),) = summary["shipments"].items()
+    assert shipment["carrier"] == "yurtici-demo"
+    assert shipment["order"] == "DEMO-004"
+    assert shipment["status"] == "delivered"
+    assert shipment["tracking_number"]
+    assert shipment["ship_notice"] == reference
+    notice = (out / "documents" / "044-outbound-coupa-demo-ShipNoticeRequest.xml").read_text()
+    assert f">{shipment['tracking_number']}</ShipmentIdentifier>" in notice
+    assert ">Yurtici Kargo</CarrierIdentifier>" in notice
     # The X12 retailer: 855, 856, 810, in their own interchanges (ISA13 2, 3, 4 after our 997).
     assert received["edi-demo"] == [
         "855 ISA13 000000002",
@@ -97,7 +116,7 @@ def test_demo_runs_end_to_end_and_writes_every_document(tmp_path: Path) -> None:
     assert files == [*FILES, "notes.txt"]
     assert summary["documents_written"] == len(FILES)
     sent = [name for name in files if "-outbound-" in name and "Request" in name]
-    assert len(sent) == 13
+    assert len(sent) == 15
     for name in sent:
         assert b"<SharedSecret>***</SharedSecret>" in (out / "documents" / name).read_bytes()
 
