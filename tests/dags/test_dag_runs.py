@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
 import yaml
@@ -18,19 +19,23 @@ from sqlalchemy import select
 
 from connectors.testing.fake_coupa_rest import FakeCoupaRest
 from connectors.testing.fake_platform_server import FakePlatform
+from gateway_api.demo.carriers import live_carrier
 from gateway_api.http.app import create_app
 from gateway_api.runtime import Runtime, build_runtime
 from gateway_api.settings import Settings, get_settings
 from gateway_api.store import tables as t
+from schemas.carrier import TrackingStatus
 from tests.dags.conftest import DAGS_DIR
 from tests.integration.test_coupa_pull import CLIENT_ID, CLIENT_SECRET, PARTNER
 from tests.support.clock import FakeClock
 from tests.support.cxml_builder import Line, order_request
+from tests.support.paths import SHARED_DIR
 from tests.support.platforms import live_platforms
 from tests.support.webhook_sink import webhook_sink
 from tests.support.x12_documents import order_850, retailer_interchange
 
 pytestmark = pytest.mark.usefixtures("airflow_db")
+YURTICI_WSDL = SHARED_DIR / "wsdl" / "yurtici" / "ShippingOrderDispatcherServices.wsdl"
 
 
 @pytest.fixture(scope="module")
@@ -350,3 +355,63 @@ def test_reconciliation_finds_an_unconfirmed_order_once_and_closes_it_when_confi
         assert ("confirmation_overdue", "closed") in findings()
         listed = api.get("/reconciliation", params={"status": "closed"}).json()
     assert "confirmation_overdue" in str(listed)
+
+
+# -- track_shipments ----------------------------------------------------------------------------
+
+
+def test_track_shipments_sends_the_ship_notice_at_pickup_once(
+    dags: dict[str, Any],
+    platforms: dict[str, FakePlatform],
+    hub: Runtime,
+    mappings_dir: Path,
+    clock: FakeClock,
+) -> None:
+    partner = hub.directory.get("yurtici-demo")
+    assert partner is not None
+    with live_carrier(mappings_dir, partner, clock=clock, yurtici_wsdl=YURTICI_WSDL) as yurtici:
+        body = order_request(
+            partner="coupa-demo",
+            order_id="PO-DAG-CARGO",
+            payload_id="cargo@buyer",
+            lines=[Line("1001")],
+        )
+        platforms["coupa-demo"].register_order_request(body)
+        with TestClient(create_app(runtime=hub)) as api:
+            assert api.post("/cxml/coupa-demo", content=body).status_code == 200
+            (order,) = api.get("/orders", params={"order_id": "PO-DAG-CARGO"}).json()
+            assert (
+                api.post(
+                    f"/orders/{order['id']}/confirmations", json={"type": "accept"}
+                ).status_code
+                == 201
+            )
+            booked = api.post(
+                f"/orders/{order['id']}/carrier-shipments",
+                json={
+                    "carrier": "yurtici-demo",
+                    "parcels": [{"weight_kg": "3", "desi": "2"}],
+                    "receiver": {
+                        "name": "ACME Depo",
+                        "address": "Maslak 3",
+                        "city": "ISTANBUL",
+                        "phone": "05551234567",
+                    },
+                },
+            )
+            assert booked.status_code == 201, booked.text
+        shipment = booked.json()
+        yurtici.ledger.advance(shipment["reference"], TrackingStatus.PICKED_UP)
+
+        state, tasks = run(dags["track_shipments"])
+        assert state == "success", tasks
+        assert tasks["track[0]"] == ("success", 1)
+        tracked = hub.shipments.view(UUID(shipment["id"])).shipment
+        assert tracked.tracking_status == "picked_up"
+        assert tracked.ship_notice_id == shipment["reference"]
+
+        state, _ = run(dags["track_shipments"])  # again: nothing new, no second notice
+        assert state == "success"
+    with hub.uow() as uow:
+        issued = uow.fulfilment.for_order(UUID(order["id"]))
+    assert [d.document_type for d in issued] == ["order_confirmation", "ship_notice"]
