@@ -20,12 +20,13 @@ class FindingOut(BaseModel):
     """Finding id (stable while the rule keeps finding the subject, also across a reopen)."""
     rule: str
     """What was checked: confirmation_overdue, ship_notice_overdue, line_mismatch,
-    acknowledgement_overdue, acknowledgement_rejected or outbox_stuck."""
+    acknowledgement_overdue, acknowledgement_rejected, outbox_stuck, shipment_not_delivered or
+    shipment_exception."""
     subject: str
     """What it is about, unique per rule (`order:<id>`, `line:<order id>:<line>`,
-    `outbox:<id>`)."""
+    `outbox:<id>`, `shipment:<id>`)."""
     partner: str | None
-    """Partner key."""
+    """Partner key (of a shipment's order, not its carrier)."""
     order_uuid: UUID | None
     """The order concerned (GET /orders/{id}), if any."""
     outbox_id: UUID | None

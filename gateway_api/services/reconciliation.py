@@ -3,10 +3,12 @@
 The job runs every rule (`Rule`) over a window of recent data, set-based in the store: orders
 past the partner's deadline without a confirmation or ship notice, documents whose functional
 acknowledgement is overdue or rejected, order lines whose shipped or invoiced figures do not
-match the order, documents stuck in the outbox. Each rule runs in its own transaction and
-brings its findings in line with what it finds now (opened, still open, closed), so running it
-twice changes nothing and a fixed order's finding closes on the next run. Deadlines come from
-each partner's profile (`deadlines:`); docs/reconciliation.md describes rules and defaults.
+match the order, documents stuck in the outbox, carrier shipments picked up and not delivered in
+time or reported in trouble. Each rule runs in its own transaction and brings its findings in
+line with what it finds now (opened, still open, closed), so running it twice changes nothing
+and a fixed order's finding closes on the next run. Deadlines come from each partner's profile
+(`deadlines:`; a shipment's delivery deadline from its carrier's); docs/reconciliation.md
+describes rules and defaults.
 """
 
 from __future__ import annotations
@@ -103,6 +105,7 @@ def partner_deadlines(profile: Deadlines) -> PartnerDeadlines:
         outbox_stuck=None
         if profile.outbox_stuck_minutes is None
         else timedelta(minutes=profile.outbox_stuck_minutes),
+        delivery=None if profile.delivery_days is None else timedelta(days=profile.delivery_days),
     )
 
 

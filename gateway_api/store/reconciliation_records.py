@@ -30,6 +30,11 @@ class Rule(StrEnum):
     """A document the partner's acknowledgement rejected, not sent again since."""
     OUTBOX_STUCK = "outbox_stuck"
     """A document still waiting in the outbox past the partner's limit."""
+    SHIPMENT_NOT_DELIVERED = "shipment_not_delivered"
+    """A shipment the carrier picked up and has not delivered (nor returned or cancelled)
+    within the carrier's delivery deadline."""
+    SHIPMENT_EXCEPTION = "shipment_exception"
+    """A shipment the carrier reports a problem with (tracking status `exception`)."""
 
 
 class FindingStatus(StrEnum):
@@ -50,6 +55,9 @@ class PartnerDeadlines:
     """After a line's requested delivery date."""
     acknowledgement: timedelta | None = timedelta(hours=24)
     outbox_stuck: timedelta | None = timedelta(hours=1)
+    delivery: timedelta | None = timedelta(days=7)
+    """A carrier's: from pickup to delivery. Read from the CARRIER's deadlines (the shipment's
+    `carrier_key`), not the ordering partner's."""
 
 
 @dataclass(frozen=True)

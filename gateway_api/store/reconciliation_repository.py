@@ -1,11 +1,12 @@
 """Reconciliation in SQL: one set-based statement per rule, findings kept up to date in place.
 
-Each rule is a SELECT over the whole window (orders, their lines and figures, the outbox) that
-yields one row per subject it finds, with a sentence and the figures it compared. Its rows go
-into a temporary table, and four statements bring `reconciliation_findings` in line with it:
-open findings found again are touched (`last_seen_at`, figures), closed ones found again are
-reopened, new subjects are inserted, and open findings the rule no longer finds are closed. No
-row travels to Python, so a run over a million orders costs what the database's joins cost.
+Each rule is a SELECT over the whole window (orders, their lines and figures, the outbox,
+carrier shipments) that yields one row per subject it finds, with a sentence and the figures it
+compared. Its rows go into a temporary table, and four statements bring
+`reconciliation_findings` in line with it: open findings found again are touched
+(`last_seen_at`, figures), closed ones found again are reopened, new subjects are inserted, and
+open findings the rule no longer finds are closed. No row travels to Python, so a run over a
+million orders costs what the database's joins cost.
 
 Written once for both backends; where they differ (JSON, UUIDs, decimal text, timestamps as
 text) a small helper picks the dialect's function. SQLite keeps decimals as text, so every
@@ -58,6 +59,7 @@ from gateway_api.store.reconciliation_records import (
     Rule,
     RuleOutcome,
 )
+from gateway_api.store.shipment_repository import FINAL_TRACKING
 from gateway_api.store.types import UtcDateTime
 
 _F = t.reconciliation_findings.c
@@ -66,6 +68,7 @@ _L = t.order_lines.c
 _P = t.order_line_fulfilment.c
 _X = t.outbox.c
 _D = t.fulfilment_documents.c
+_S = t.shipments.c
 
 _TEMPORARY = MetaData()
 current = Table(
@@ -89,6 +92,8 @@ DELIVERED = "delivered"
 PENDING = "pending"
 DEAD = "dead"
 REJECTED = "rejected"
+EXCEPTION = "exception"
+"""The tracking status of a shipment the carrier reports a problem with."""
 
 Deadline = Callable[[PartnerDeadlines], timedelta | None]
 
@@ -327,6 +332,8 @@ class _RuleQueries:
             Rule.ACKNOWLEDGEMENT_OVERDUE: self.acknowledgement_overdue,
             Rule.ACKNOWLEDGEMENT_REJECTED: self.acknowledgement_rejected,
             Rule.OUTBOX_STUCK: self.outbox_stuck,
+            Rule.SHIPMENT_NOT_DELIVERED: self.shipment_not_delivered,
+            Rule.SHIPMENT_EXCEPTION: self.shipment_exception,
         }
         return builders[rule]()
 
@@ -553,6 +560,80 @@ class _RuleQueries:
             next_attempt_at=self._iso(_X.next_attempt_at),
         ).where(*self._outbox(), _X.status == PENDING, _X.created_at < cutoff)
 
+    # -- rules over carrier shipments ----------------------------------------------------------
+
+    def _shipments(self) -> list[ColumnElement[bool]]:
+        """Shipments booked in the window, of the scope's partner: the ORDER's partner (the
+        carrier is not whom the finding is for)."""
+        found = [_S.created_at >= literal(self.scope.since, UtcDateTime())]
+        if self.scope.partner_key is not None:
+            found.append(_O.partner_key == self.scope.partner_key)
+        return found
+
+    def _shipment_row(self, rule: Rule, sentence: ColumnElement[str], **facts: Any) -> Select[Any]:
+        """One row per shipment, on its order's partner; the sentence follows
+        `shipment <reference> with <carrier> (tracking <number>)`."""
+        return select(
+            literal(rule.value),
+            literal("shipment:") + cast(_S.id, Text),
+            _O.partner_key,
+            _S.order_uuid,
+            literal(None, Uuid()),
+            literal("shipment ")
+            + _S.reference
+            + literal(" with ")
+            + _S.carrier_key
+            + literal(" (tracking ")
+            + func.coalesce(_S.tracking_number, "none")
+            + literal(")")
+            + sentence,
+            self._json(
+                order_id=_O.order_id,
+                carrier=_S.carrier_key,
+                reference=_S.reference,
+                tracking_number=_S.tracking_number,
+                tracking_status=_S.tracking_status,
+                carrier_code=_S.carrier_code,
+                **facts,
+            ),
+        ).select_from(t.shipments.join(t.orders, _O.id == _S.order_uuid))
+
+    def shipment_not_delivered(self) -> Select[Any]:
+        """Shipments picked up before the carrier's delivery cutoff and still not delivered,
+        returned or cancelled."""
+        cutoff = self._cutoff(_S.carrier_key, lambda d: d.delivery)
+        days = self._per_partner(_S.carrier_key, lambda d: _days(d.delivery), Float())
+        days_text = self._per_partner(_S.carrier_key, lambda d: _days_text(d.delivery), String())
+        return self._shipment_row(
+            Rule.SHIPMENT_NOT_DELIVERED,
+            literal(" picked up ")
+            + self._iso(_S.picked_up_at)
+            + literal(" is not delivered after ")
+            + func.coalesce(days_text, "")
+            + literal(" days"),
+            picked_up_at=self._iso(_S.picked_up_at),
+            deadline_days=days,
+        ).where(
+            *self._shipments(),
+            _S.picked_up_at.is_not(None),
+            # Bound one by one: an expanding IN does not survive the PostgreSQL path's
+            # compile to `CREATE TEMP TABLE ... AS` text.
+            _S.tracking_status.not_in([literal(status) for status in FINAL_TRACKING]),
+            _S.picked_up_at < cutoff,
+        )
+
+    def shipment_exception(self) -> Select[Any]:
+        """Shipments whose carrier reports a problem (damaged, address not found, refused by
+        the consignee): found while the tracking status stays `exception`."""
+        return self._shipment_row(
+            Rule.SHIPMENT_EXCEPTION,
+            literal(" reports a problem (carrier status ")
+            + func.coalesce(_S.carrier_code, "?")
+            + literal(")"),
+            picked_up_at=self._iso(_S.picked_up_at),
+            last_event_at=self._iso(_S.last_event_at),
+        ).where(*self._shipments(), _S.tracking_status == EXCEPTION)
+
     # -- per-partner deadlines and dialect helpers ---------------------------------------------
 
     def _per_partner(
@@ -602,6 +683,16 @@ class _RuleQueries:
         if self.pg:
             return func.json_build_object(*arguments, type_=JSON)
         return func.json_object(*arguments, type_=JSON)
+
+
+def _days(deadline: timedelta | None) -> float | None:
+    return None if deadline is None else deadline.total_seconds() / 86400
+
+
+def _days_text(deadline: timedelta | None) -> str | None:
+    """Whole days without a decimal point (`7`, `1.5`): the same text on both backends."""
+    days = _days(deadline)
+    return None if days is None else f"{days:g}"
 
 
 def _text_hours(hours: ColumnElement[Any]) -> ColumnElement[str]:

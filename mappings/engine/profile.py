@@ -126,6 +126,9 @@ class Deadlines(_ProfileModel):
     acknowledged within this many hours of delivery."""
     outbox_stuck_minutes: Annotated[float, Field(gt=0)] | None = 60
     """A document still waiting in the outbox this many minutes after it was queued is stuck."""
+    delivery_days: Annotated[float, Field(gt=0)] | None = 7
+    """Read from a cargo carrier's profile: a shipment it picked up must be delivered (or
+    returned, or cancelled) within this many days of pickup."""
 
 
 def _valid_timezone(value: str) -> str:
