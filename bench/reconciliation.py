@@ -69,6 +69,9 @@ def expected(orders: int) -> dict[str, int]:
         "acknowledgement_overdue": kind(7),
         "acknowledgement_rejected": kind(8),
         "outbox_stuck": kind(9),
+        # The fill books no carrier shipments: these rules run over an empty table.
+        "shipment_not_delivered": 0,
+        "shipment_exception": 0,
     }
 
 
@@ -276,7 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0915 - a script
         "second run changed nothing": all(
             (o.opened, o.closed, o.still_open) == (0, 0, want[r]) for r, o in second.rules.items()
         ),
-        "open findings == planted": first.open_by_rule == want,
+        "open findings == planted": {r: first.open_by_rule.get(r, 0) for r in want} == want,
     }
     slowest = max(first.seconds, key=lambda r: first.seconds[r])
     scope = ReconciliationScope(

@@ -66,7 +66,9 @@ def _refusal(error: Exception) -> ProblemError:
         **UNAVAILABLE,
     },
 )
-async def book_shipment(order_uuid: UUID, body: BookShipmentIn, runtime: RuntimeDep) -> ShipmentOut:
+async def book_carrier_shipment(
+    order_uuid: UUID, body: BookShipmentIn, runtime: RuntimeDep
+) -> ShipmentOut:
     """The carrier books it under our reference and answers with its numbers (tracking
     number, barcodes, label data where it gives them). The ship notice goes to the buyer when
     the carrier reports the pickup (`track_shipments` DAG)."""
@@ -81,7 +83,7 @@ async def book_shipment(order_uuid: UUID, body: BookShipmentIn, runtime: Runtime
     "/orders/{order_uuid}/carrier-shipments",
     summary="The order's carrier shipments",
 )
-async def order_shipments(order_uuid: UUID, runtime: RuntimeDep) -> list[ShipmentOut]:
+async def list_carrier_shipments(order_uuid: UUID, runtime: RuntimeDep) -> list[ShipmentOut]:
     """Oldest first; an unknown order has none."""
     records = await run_in_threadpool(runtime.shipments.for_order, order_uuid)
     return [ShipmentOut.of(record) for record in records]
@@ -92,7 +94,7 @@ async def order_shipments(order_uuid: UUID, runtime: RuntimeDep) -> list[Shipmen
     summary="One shipment: label data, tracking status and the carrier's events",
     responses=not_found("shipment"),
 )
-async def get_shipment(shipment_id: UUID, runtime: RuntimeDep) -> ShipmentOut:
+async def get_carrier_shipment(shipment_id: UUID, runtime: RuntimeDep) -> ShipmentOut:
     """The events are the carrier's, oldest first, with its own codes."""
     try:
         view = await run_in_threadpool(runtime.shipments.view, shipment_id)
@@ -110,7 +112,7 @@ async def get_shipment(shipment_id: UUID, runtime: RuntimeDep) -> ShipmentOut:
         **UNAVAILABLE,
     },
 )
-async def cancel_shipment(shipment_id: UUID, runtime: RuntimeDep) -> ShipmentOut:
+async def cancel_carrier_shipment(shipment_id: UUID, runtime: RuntimeDep) -> ShipmentOut:
     """Cancelling a cancelled shipment answers it as it is."""
     try:
         record = await run_in_threadpool(runtime.shipments.cancel, shipment_id)
@@ -124,7 +126,7 @@ async def cancel_shipment(shipment_id: UUID, runtime: RuntimeDep) -> ShipmentOut
     summary="Ask the carrier now, instead of waiting for the next tracking run",
     responses={**not_found("shipment"), **UNAVAILABLE},
 )
-async def track_shipment(shipment_id: UUID, runtime: RuntimeDep) -> ShipmentOut:
+async def track_carrier_shipment(shipment_id: UUID, runtime: RuntimeDep) -> ShipmentOut:
     """Books it first if it is still `booking`; a pickup sends the ship notice."""
     try:
         view = await run_in_threadpool(runtime.shipments.track_one, shipment_id)
