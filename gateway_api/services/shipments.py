@@ -290,8 +290,10 @@ class ShipmentService:
         return ShipmentView(record, events)
 
     def for_order(self, order_uuid: UUID) -> list[ShipmentRecord]:
-        """The order's shipments, oldest first."""
+        """The order's shipments, oldest first; `LookupError` for an unknown order."""
         with self._uow() as uow:
+            if uow.orders.get(order_uuid) is None:
+                raise LookupError(str(order_uuid))
             return uow.shipments.for_order(order_uuid)
 
     def carrier(self, key: str) -> Partner:

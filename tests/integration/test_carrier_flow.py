@@ -259,6 +259,10 @@ def test_refusals_are_problems_in_json(
     assert "give the receiver" in no_receiver.json()["detail"]
     unknown = _book(api, order, "coupa-demo")
     assert unknown.status_code == 404
+    nobody = "00000000-0000-0000-0000-000000000000"
+    assert _book(api, nobody, carrier_key).status_code == 404
+    assert api.get(f"/orders/{nobody}/carrier-shipments").status_code == 404
+    assert api.get(f"/carrier-shipments/{nobody}").status_code == 404
     assert len(carrier.ledger) == 0
 
 

@@ -82,10 +82,14 @@ async def book_carrier_shipment(
 @router.get(
     "/orders/{order_uuid}/carrier-shipments",
     summary="The order's carrier shipments",
+    responses=not_found("order"),
 )
 async def list_carrier_shipments(order_uuid: UUID, runtime: RuntimeDep) -> list[ShipmentOut]:
-    """Oldest first; an unknown order has none."""
-    records = await run_in_threadpool(runtime.shipments.for_order, order_uuid)
+    """Oldest first."""
+    try:
+        records = await run_in_threadpool(runtime.shipments.for_order, order_uuid)
+    except LookupError as error:
+        raise _refusal(error) from None
     return [ShipmentOut.of(record) for record in records]
 
 
