@@ -20,13 +20,13 @@ from lxml import etree
 from connectors.aras.config import ArasConfig
 from connectors.aras.soap import child_text, q
 from connectors.aras.soap import operation as soap_operation
+from connectors.core.phone import turkish_national_number
 from schemas.carrier import BookingRequest
 
 __all__ = [
     "ArasResult",
     "cancel_dispatch",
     "get_order",
-    "phone_digits",
     "read_order",
     "read_result",
     "set_order",
@@ -63,7 +63,7 @@ def set_order(request: BookingRequest, config: ArasConfig) -> etree._Element:
         ("IntegrationCode", request.reference),
         ("ReceiverName", receiver.name),
         ("ReceiverAddress", receiver.address),
-        ("ReceiverPhone1", phone_digits(receiver.phone)),
+        ("ReceiverPhone1", turkish_national_number(receiver.phone)),
         ("ReceiverCityName", receiver.city),
         ("ReceiverTownName", receiver.town),
         ("VolumetricWeight", _decimal(desi)),
@@ -133,16 +133,6 @@ def read_order(response: etree._Element) -> dict[str, str] | None:
                 if isinstance(child.tag, str) and len(child) == 0
             }
     return None
-
-
-def phone_digits(phone: str) -> str:
-    """A Turkish number as Aras wants it: ten digits, no `+90` or leading 0."""
-    digits = "".join(c for c in phone if c.isdigit())
-    if len(digits) == 12 and digits.startswith("90"):
-        return digits[2:]
-    if len(digits) == 11 and digits.startswith("0"):
-        return digits[1:]
-    return digits
 
 
 def _by_reference(name: str, reference: str, config: ArasConfig) -> etree._Element:

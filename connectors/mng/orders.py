@@ -12,9 +12,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from connectors.core.phone import turkish_national_number
 from schemas.carrier import Booking, BookingRequest
 
-__all__ = ["barcode_body", "booking_from", "order_body", "phone_digits", "shipment_id"]
+__all__ = ["barcode_body", "booking_from", "order_body", "shipment_id"]
 
 
 def order_body(
@@ -55,7 +56,7 @@ def order_body(
             "districtCode": 0,
             "districtName": receiver.town or "",
             "address": receiver.address,
-            "mobilePhoneNumber": phone_digits(receiver.phone),
+            "mobilePhoneNumber": turkish_national_number(receiver.phone),
             "email": receiver.email or "",
             "taxNumber": receiver.tax_number or "",
             "taxOffice": receiver.tax_office or "",
@@ -107,16 +108,6 @@ def shipment_id(answer: Any) -> str | None:
     if isinstance(value, str | int) and str(value).strip():
         return str(value).strip()
     return None
-
-
-def phone_digits(phone: str) -> str:
-    """A Turkish mobile number as MNG wants it: ten digits, no `+90` or leading 0."""
-    digits = "".join(c for c in phone if c.isdigit())
-    if len(digits) == 12 and digits.startswith("90"):
-        return digits[2:]
-    if len(digits) == 11 and digits.startswith("0"):
-        return digits[1:]
-    return digits
 
 
 def _pieces(request: BookingRequest) -> list[dict[str, Any]]:
