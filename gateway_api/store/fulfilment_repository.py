@@ -50,6 +50,18 @@ class SqlFulfilmentRepository:
         )
         return bool(self._c.execute(query).scalar_one())
 
+    def has_business_id(self, order_uuid: UUID, document_type: str, business_id: str) -> bool:
+        """True when the order already has a document of this type and business id (a ship
+        notice issued for a carrier shipment before a crash)."""
+        query = select(
+            exists().where(
+                _C.order_uuid == order_uuid,
+                _C.document_type == document_type,
+                _C.business_id == business_id,
+            )
+        )
+        return bool(self._c.execute(query).scalar_one())
+
     def set_status(self, record_id: UUID, status: FulfilmentStatus, *, at: datetime) -> None:
         """Mark a document superseded or cancelled."""
         self._c.execute(

@@ -93,6 +93,13 @@ class SqlShipmentRepository:
             statement, [{f"b_{name}": value for name, value in row.items()} for row in rows]
         )
 
+    def touch(self, shipment_ids: Sequence[UUID], *, polled_at: datetime) -> None:
+        """Record that the carrier was asked about these shipments and said nothing new."""
+        if shipment_ids:
+            self._c.execute(
+                update(t.shipments).where(_S.id.in_(list(shipment_ids))).values(polled_at=polled_at)
+            )
+
     def events(self, shipment_ids: Iterable[UUID]) -> dict[UUID, list[ShipmentEventRecord]]:
         """The stored events of each shipment, in order of arrival."""
         ids = list(shipment_ids)

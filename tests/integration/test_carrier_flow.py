@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
 from fastapi.testclient import TestClient
@@ -307,5 +308,27 @@ def test_a_ship_notice_sent_by_hand_is_not_sent_again(
     assert report["ship_notices"] == 0
     view = api.get(f"/carrier-shipments/{shipment['id']}").json()
     assert view["ship_notice_id"].startswith("none:")
+    run_by_partner("dispatch-outbox", hub)
+    assert len(_ship_notices(platforms["coupa-demo"])) == 1
+
+
+def test_a_crash_after_the_ship_notice_does_not_send_a_second_one(
+    api: TestClient,
+    hub: Runtime,
+    carrier_key: str,
+    carrier: FakeCarrierServer,
+    platforms: Platforms,
+) -> None:
+    order = _order(api, platforms, "PO-CARGO-7")
+    shipment = _book(api, order, carrier_key).json()
+    carrier.ledger.advance(shipment["reference"], TrackingStatus.PICKED_UP)
+    assert _track(hub, carrier_key)["ship_notices"] == 1
+    # The ship notice committed, then the process died before the shipment recorded it.
+    with hub.uow() as uow:
+        uow.shipments.update(UUID(shipment["id"]), ship_notice_id=None)
+        uow.commit()
+    assert _track(hub, carrier_key)["ship_notices"] == 0
+    view = api.get(f"/carrier-shipments/{shipment['id']}").json()
+    assert view["ship_notice_id"] == shipment["reference"]
     run_by_partner("dispatch-outbox", hub)
     assert len(_ship_notices(platforms["coupa-demo"])) == 1

@@ -762,6 +762,13 @@ class FakeFulfilmentRepository(FulfilmentRepository):
             for r in self._uow.tables.fulfilment_documents.values()
         )
 
+    def has_business_id(self, order_uuid: UUID, document_type: str, business_id: str) -> bool:
+        return any(
+            (r.order_uuid, r.document_type, r.business_id)
+            == (order_uuid, document_type, business_id)
+            for r in self._uow.tables.fulfilment_documents.values()
+        )
+
     def set_status(self, record_id: UUID, status: FulfilmentStatus, *, at: datetime) -> None:
         _update(
             self._uow.tables.fulfilment_documents,
