@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from connectors.core import Clock, ConnectorContext
 from connectors.core.http import HttpSettings, build_http_client
 from connectors.core.transport import Transports
+from gateway_api.services import carrier_exchanges
 from gateway_api.services.dead_letters import DeadLetterService
 from gateway_api.services.fulfilment import FulfilmentService
 from gateway_api.services.ingest import IngestPipeline
@@ -96,6 +97,7 @@ def build_runtime(
     engine = build_engine(settings.database_url, pool_size=settings.database_pool_size)
     uow = sql_unit_of_work_factory(engine)
     client = http or build_http_client(http_settings(settings))
+    carrier_exchanges.install(client)  # carriers' bookings and cancellations in the log
     context = ConnectorContext(
         clock=clock, hostname=settings.hostname, http=client, schema_dir=settings.cxml_dtd_dir
     )

@@ -18,7 +18,8 @@ words), anything else leaves it to be tried again.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -33,6 +34,7 @@ from connectors.core import (
     UnsupportedDocumentError,
 )
 from gateway_api.domain.fulfilment import FulfilmentConflictError, LineQuantity, ShipCommand
+from gateway_api.services.carrier_exchanges import exchange_records, recording
 from gateway_api.services.fulfilment import FulfilmentService
 from gateway_api.services.job_problems import JobProblem
 from gateway_api.services.partners import Partner, PartnerDirectory
@@ -231,7 +233,8 @@ class ShipmentService:
         carrier = _carrier_of(partner)
         request = BookingRequest.model_validate(record.request)
         try:
-            booking = carrier.book(request)
+            with self._logged(partner, "carrier booking", record.reference):
+                booking = carrier.book(request)
         except RejectedByPartnerError as error:
             self._set(record.id, state=ShipmentState.REFUSED.value, error=str(error))
             raise BookingRefusedError(str(error)) from None
@@ -266,9 +269,11 @@ class ShipmentService:
         if record.tracking_status == TrackingStatus.CANCELLED.value:
             return record
         if record.state is not ShipmentState.REFUSED:
-            carrier = _carrier_of(self.carrier(record.carrier_key))
+            partner = self.carrier(record.carrier_key)
+            carrier = _carrier_of(partner)
             try:
-                answer = carrier.cancel(record.reference)
+                with self._logged(partner, "carrier cancellation", record.reference):
+                    answer = carrier.cancel(record.reference)
             except RejectedByPartnerError as error:
                 raise ShipmentConflictError(str(error)) from None
             except ConnectorError as error:
@@ -490,6 +495,28 @@ class ShipmentService:
             return
         self._set(record.id, ship_notice_id=result.document.business_id)
         report.ship_notices += 1
+
+    @contextmanager
+    def _logged(self, partner: Partner, kind: str, reference: str) -> Iterator[None]:
+        """Log the carrier's HTTP exchanges made in the block (see `carrier_exchanges`), also
+        when it fails: a refusal's bytes are what an engineer needs to see."""
+        with recording() as exchanges:
+            try:
+                yield
+            finally:
+                records = exchange_records(
+                    exchanges,
+                    partner_key=partner.key,
+                    protocol=partner.protocol,
+                    kind=kind,
+                    reference=reference,
+                    secrets=partner.secret_values,
+                    at=self._clock(),
+                )
+                if records:
+                    with self._uow() as uow:
+                        uow.documents.add(*records)
+                        uow.commit()
 
     def _set(self, shipment_id: UUID, **values: Any) -> None:
         with self._uow() as uow:

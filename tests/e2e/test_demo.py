@@ -60,10 +60,12 @@ FILES = [
     # DEMO-004 ships with Yurtici Kargo: the ship notice goes out when Yurtici picks it up.
     "040-inbound-coupa-demo-OrderRequest.xml",
     "041-outbound-coupa-demo-Response.xml",
-    "042-outbound-coupa-demo-ConfirmationRequest.xml",
-    "043-inbound-coupa-demo-Response.xml",
-    "044-outbound-coupa-demo-ShipNoticeRequest.xml",
+    "042-outbound-yurtici-demo-carrier_booking.xml",  # createShipment, password masked
+    "043-inbound-yurtici-demo-carrier_booking_answer.xml",
+    "044-outbound-coupa-demo-ConfirmationRequest.xml",
     "045-inbound-coupa-demo-Response.xml",
+    "046-outbound-coupa-demo-ShipNoticeRequest.xml",
+    "047-inbound-coupa-demo-Response.xml",
 ]
 
 
@@ -77,7 +79,7 @@ def _run(out: Path) -> list[str]:
 def test_demo_runs_end_to_end_and_writes_every_document(tmp_path: Path) -> None:
     out = tmp_path / "demo"
     (out / "documents").mkdir(parents=True)
-    (out / "documents" / "046-outbound-coupa-demo-Stale.xml").write_text("from an earlier run")
+    (out / "documents" / "048-outbound-coupa-demo-Stale.xml").write_text("from an earlier run")
     (out / "documents" / "notes.txt").write_text("not the demo's")
     files = _run(out)
 
@@ -100,7 +102,10 @@ def test_demo_runs_end_to_end_and_writes_every_document(tmp_path: Path) -> None:
     assert shipment["status"] == "delivered"
     assert shipment["tracking_number"]
     assert shipment["ship_notice"] == reference
-    notice = (out / "documents" / "044-outbound-coupa-demo-ShipNoticeRequest.xml").read_text()
+    booking = (out / "documents" / "042-outbound-yurtici-demo-carrier_booking.xml").read_text()
+    assert "<wsPassword>***</wsPassword>" in booking
+    assert f"<cargoKey>{reference}</cargoKey>" in booking
+    notice = (out / "documents" / "046-outbound-coupa-demo-ShipNoticeRequest.xml").read_text()
     assert f">{shipment['tracking_number']}</ShipmentIdentifier>" in notice
     assert ">Yurtici Kargo</CarrierIdentifier>" in notice
     # The X12 retailer: 855, 856, 810, in their own interchanges (ISA13 2, 3, 4 after our 997).

@@ -7,6 +7,7 @@ sent again, and cancelling after pickup is refused."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -127,6 +128,13 @@ def _track(hub: Runtime, carrier_key: str) -> dict[str, object]:
     return run_by_partner("track-shipments", hub, partner_key=carrier_key).as_dict()
 
 
+def _secrets(hub: Runtime, carrier_key: str) -> tuple[str, ...]:
+    partner = hub.directory.get(carrier_key)
+    assert partner is not None
+    assert partner.secret_values
+    return partner.secret_values
+
+
 def _ship_notices(platform: FakePlatform) -> list[Any]:
     return [r for r in platform.received if r.kind == "ShipNoticeRequest"]
 
@@ -194,6 +202,22 @@ def test_order_booked_picked_up_notified_once_and_delivered(
     ]
     # A delivered shipment is no longer polled.
     assert _track(hub, carrier_key)["polled"] == 0
+
+    # The booking's bytes are in the document log, both ways, credentials masked; polls are not.
+    logged = api.get("/documents", params={"partner": carrier_key}).json()
+    assert {(d["direction"], d["kind"]) for d in logged} >= {
+        ("outbound", "carrier booking"),
+        ("inbound", "carrier booking answer"),
+    }
+    assert {d["kind"] for d in logged} <= {"carrier booking", "carrier booking answer"}
+    for document in logged:
+        raw = api.get(f"/documents/{document['id']}/raw").content
+        assert shipment["reference"].encode() in raw or document["direction"] == "inbound"
+        # Every password element is masked (Yurtici's demo password is two letters, which
+        # also occur in its user name), and no longer secret appears anywhere.
+        assert re.search(rb"(?i)password>(?!\*\*\*<)[^<]", raw) is None
+        for secret in _secrets(hub, carrier_key):
+            assert len(secret) < 8 or secret.encode() not in raw
 
 
 def test_a_lost_answer_and_a_retried_request_book_once(
