@@ -104,6 +104,9 @@ class FakeAras(FakeCarrierServer):
 
     # -- FakeCarrierServer -------------------------------------------------------------------
 
+    def connector_config(self) -> dict[str, str]:
+        return self.endpoints
+
     def handle(self, request: PlatformRequest) -> Reply:
         if request.method != "POST":
             return Reply(405, b"Method Not Allowed", "text/plain; charset=utf-8")

@@ -265,6 +265,11 @@ class FakeCarrierServer:
         """`http://127.0.0.1:<port>` while serving."""
         return self._live.base_url
 
+    def connector_config(self) -> dict[str, str]:
+        """The `connector_config` keys that point the carrier's connector at this fake while
+        it serves (fakes whose service lives under a path override it)."""
+        return {"base_url": self.base_url}
+
     @contextmanager
     def serve(self) -> Iterator[str]:
         """Listen on 127.0.0.1 and an ephemeral port; yields the base URL."""

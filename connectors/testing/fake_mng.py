@@ -114,6 +114,9 @@ class FakeMng(FakeCarrierServer):
         """The connector's `base_url` while serving: `http://127.0.0.1:<port>/mngapi/api`."""
         return self.base_url + API_ROOT
 
+    def connector_config(self) -> dict[str, str]:
+        return {"base_url": self.endpoint}
+
     # -- test controls -----------------------------------------------------------------------
 
     def fail_barcode_next(self, count: int = 1) -> None:

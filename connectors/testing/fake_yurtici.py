@@ -125,6 +125,9 @@ class FakeYurtici(FakeCarrierServer):
         """The endpoint to configure: base URL plus the service path."""
         return self.base_url + SERVICE_PATH
 
+    def connector_config(self) -> dict[str, str]:
+        return {"base_url": self.service_url}
+
     def is_business_request(self, request: PlatformRequest) -> bool:
         return request.method == "POST"
 

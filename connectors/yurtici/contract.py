@@ -71,7 +71,7 @@ class _OfflineTransport(Transport):
 
     def post(self, *args: Any, **kwargs: Any) -> Any:
         msg = "the Yurtici contract never sends; the connector posts with the hub's client"
-        raise NotImplementedError(msg)
+        raise RuntimeError(msg)
 
     post_xml = post
     get = post

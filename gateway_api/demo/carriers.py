@@ -73,21 +73,6 @@ def point_carrier_at(mappings_dir: Path, partner_key: str, config: dict[str, Any
     path.write_text(yaml.safe_dump(profile, sort_keys=False), encoding="utf-8")
 
 
-def endpoint_config(fake: FakeCarrierServer) -> dict[str, Any]:
-    """The `connector_config` keys that point a carrier's connector at `fake` (serving)."""
-    from connectors.testing.fake_aras import FakeAras  # noqa: PLC0415
-    from connectors.testing.fake_mng import FakeMng  # noqa: PLC0415
-    from connectors.testing.fake_yurtici import FakeYurtici  # noqa: PLC0415
-
-    if isinstance(fake, FakeYurtici):
-        return {"base_url": fake.service_url}
-    if isinstance(fake, FakeMng):
-        return {"base_url": fake.endpoint}
-    if isinstance(fake, FakeAras):
-        return dict(fake.endpoints)
-    return {"base_url": fake.base_url}
-
-
 @contextmanager
 def live_carrier(
     mappings_dir: Path, partner: Partner, *, clock: Clock, yurtici_wsdl: Path | None = None
@@ -95,5 +80,5 @@ def live_carrier(
     """`partner`'s fake carrier serving on 127.0.0.1, the copied profile pointed at it."""
     fake = fake_carrier_for(partner, clock=clock, yurtici_wsdl=yurtici_wsdl)
     with fake.serve():
-        point_carrier_at(mappings_dir, partner.key, endpoint_config(fake))
+        point_carrier_at(mappings_dir, partner.key, fake.connector_config())
         yield fake

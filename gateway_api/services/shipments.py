@@ -33,6 +33,7 @@ from connectors.core import (
     RejectedByPartnerError,
     UnsupportedDocumentError,
 )
+from connectors.core.carrier import CarrierConnector
 from gateway_api.domain.fulfilment import FulfilmentConflictError, LineQuantity, ShipCommand
 from gateway_api.services.carrier_exchanges import exchange_records, recording
 from gateway_api.services.fulfilment import FulfilmentService
@@ -186,19 +187,16 @@ class ShipmentService:
             if found is None:
                 raise LookupError(str(order_uuid))
             order = found[0]
-            if command.reference is not None:
-                existing = uow.shipments.by_reference(partner.key, command.reference)
-                if existing is not None:
-                    if existing.order_uuid != order_uuid:
-                        msg = f"reference {command.reference!r} is another order's shipment"
-                        raise ShipmentConflictError(msg)
-                    if existing.state is not ShipmentState.BOOKING:
-                        return existing
-                    record = existing
-                else:
-                    record = None
-            else:
-                record = None
+            record = (
+                None
+                if command.reference is None
+                else uow.shipments.by_reference(partner.key, command.reference)
+            )
+            if record is not None and record.order_uuid != order_uuid:
+                msg = f"reference {command.reference!r} is another order's shipment"
+                raise ShipmentConflictError(msg)
+            if record is not None and record.state is not ShipmentState.BOOKING:
+                return record
             if record is None:
                 shipment_id = uuid4()
                 request = _booking_request(order.current, command, shipment_id)
@@ -524,7 +522,7 @@ class ShipmentService:
             uow.commit()
 
 
-def _carrier_of(partner: Partner) -> Any:
+def _carrier_of(partner: Partner) -> CarrierConnector:
     if partner.carrier is None:  # pragma: no cover - `carrier()` checked it
         msg = f"{partner.key} is not a cargo carrier"
         raise CarrierNotFoundError(msg)
@@ -660,16 +658,7 @@ def _same(record: ShipmentRecord, row: dict[str, Any]) -> bool:
 
 
 def _unchanged(record: ShipmentRecord, now: datetime, error: str) -> dict[str, Any]:
-    return {
-        "id": record.id,
-        "tracking_status": record.tracking_status,
-        "carrier_code": record.carrier_code,
-        "tracking_number": record.tracking_number,
-        "picked_up_at": record.picked_up_at,
-        "delivered_at": record.delivered_at,
-        "cancelled_at": record.cancelled_at,
-        "last_event_at": record.last_event_at,
-        "polled_at": now,
-        "error": error,
-        "updated_at": now,
-    }
+    """The row values that keep what the shipment holds and record a poll that learnt
+    nothing (`error` says why)."""
+    kept = {name: getattr(record, name) for name in _TRACKED_COLUMNS}
+    return {"id": record.id, **kept, "polled_at": now, "error": error, "updated_at": now}

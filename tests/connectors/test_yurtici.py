@@ -35,7 +35,8 @@ NS = "http://yurticikargo.com.tr/ShippingOrderDispatcherServices"
 
 def official_wsdl() -> Path:
     if not OFFICIAL_WSDL.exists():
-        pytest.skip(f"the official Yurtici WSDL is not at {OFFICIAL_WSDL}")
+        msg = f"the official Yurtici WSDL is not at {OFFICIAL_WSDL}; set B2CONNECT_SHARED_DIR"
+        pytest.fail(msg)
     return OFFICIAL_WSDL
 
 
