@@ -14,6 +14,7 @@ from schemas.carrier import (
     TrackingReport,
     TrackingStatus,
 )
+from schemas.catalog import CatalogItem, CatalogPrice, Customer, Price, PriceCatalog, Product
 from schemas.confirmation import (
     ConfirmationLine,
     ConfirmationOperation,
@@ -56,12 +57,15 @@ __all__ = [
     "Cancellation",
     "CarrierReference",
     "CashOnDelivery",
+    "CatalogItem",
+    "CatalogPrice",
     "ConfirmationLine",
     "ConfirmationOperation",
     "ConfirmationType",
     "ConfirmedQuantity",
     "CountryCode",
     "CurrencyCode",
+    "Customer",
     "Direction",
     "Document",
     "DocumentId",
@@ -84,6 +88,9 @@ __all__ = [
     "Parcel",
     "Party",
     "PostalAddress",
+    "Price",
+    "PriceCatalog",
+    "Product",
     "PurchaseOrder",
     "Quantity",
     "ShipControl",

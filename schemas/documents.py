@@ -9,6 +9,7 @@ from typing import Annotated, TypeAlias
 
 from pydantic import Field, TypeAdapter
 
+from schemas.catalog import PriceCatalog
 from schemas.confirmation import OrderConfirmation
 from schemas.inventory import InventorySnapshot
 from schemas.invoice import Invoice
@@ -16,7 +17,7 @@ from schemas.order import PurchaseOrder
 from schemas.shipment import ShipNotice
 
 Document: TypeAlias = Annotated[
-    PurchaseOrder | OrderConfirmation | ShipNotice | Invoice | InventorySnapshot,
+    PurchaseOrder | OrderConfirmation | ShipNotice | Invoice | InventorySnapshot | PriceCatalog,
     Field(discriminator="document_type"),
 ]
 DOCUMENT_ADAPTER: TypeAdapter[Document] = TypeAdapter(Document)

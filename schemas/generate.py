@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from schemas.carrier import BookingRequest, TrackingReport
+from schemas.catalog import Customer, Price, PriceCatalog, Product
 from schemas.confirmation import OrderConfirmation
 from schemas.envelope import Envelope
 from schemas.inventory import InventorySnapshot
@@ -30,6 +31,10 @@ PUBLIC_MODELS: dict[str, type[BaseModel]] = {
     "ship_notice": ShipNotice,
     "invoice": Invoice,
     "inventory_snapshot": InventorySnapshot,
+    "price_catalog": PriceCatalog,
+    "product": Product,
+    "price": Price,
+    "customer": Customer,
     "carrier_booking_request": BookingRequest,
     "carrier_tracking_report": TrackingReport,
 }

@@ -52,6 +52,8 @@ class Capability(StrEnum):
     """We fetch documents or data from the partner on a schedule."""
     CARRIER = "carrier"
     """We book, cancel and track shipments with the partner (a cargo carrier)."""
+    ERP = "erp"
+    """The supplier's ERP: sales orders in, items, stock, prices and dispatches out."""
 
 
 @dataclass(frozen=True)
