@@ -1,5 +1,6 @@
-"""Sans-I/O X12: a tolerant streaming reader with envelope checks, 850 in, 855/856/810/846 out,
-997/999/TA1 both ways. No network, no database, no environment; see README.md.
+"""Sans-I/O X12: a tolerant streaming reader with envelope checks, 850 in, 855/856/810/846/832
+out (846/832 also read back), 997/999/TA1 both ways. No network, no database, no environment;
+see README.md.
 
     for event in read_x12(stream):                       # or X12Reader().feed(...)/events()
         if isinstance(event, TransactionSet) and event.set_id == "850":
@@ -17,6 +18,7 @@ Errors: `X12Error` (a `connectors.core.errors.DocumentError`) with an `X12Positi
 from __future__ import annotations
 
 from connectors.formats.x12._810 import encode_810
+from connectors.formats.x12._832 import encode_832
 from connectors.formats.x12._846 import encode_846
 from connectors.formats.x12._850 import DEFAULT_INBOUND_RULES, read_850
 from connectors.formats.x12._855 import encode_855
@@ -68,6 +70,8 @@ from connectors.formats.x12._errors import (
     X12UnsupportedError,
 )
 from connectors.formats.x12._outbound import DEFAULT_OUTBOUND_RULES
+from connectors.formats.x12._read_832 import read_832
+from connectors.formats.x12._read_846 import read_846
 from connectors.formats.x12._reader import X12Reader, read_x12
 from connectors.formats.x12._settings import X12InboundRules, X12OutboundRules, X12PartnerSettings
 from connectors.formats.x12._ta1 import build_ta1
@@ -128,10 +132,13 @@ __all__ = [
     "build_ta1",
     "count_ack_groups",
     "encode_810",
+    "encode_832",
     "encode_846",
     "encode_855",
     "encode_856",
     "encode_document",
+    "read_832",
+    "read_846",
     "read_850",
     "read_acknowledgment",
     "read_x12",

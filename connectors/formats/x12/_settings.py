@@ -144,7 +144,8 @@ class X12InboundRules(_Rules):
 
 
 class X12OutboundRules(_Rules):
-    """How canonical documents become 855, 856, 810 and 846 for a partner."""
+    """How canonical documents become 855, 856, 810, 846 and 832 for a partner (and how our
+    846/832 readers read them back)."""
 
     units: dict[str, str] = Field(default_factory=dict)
     """Canonical unit (UN/ECE Rec 20) -> the partner's X12 code; unlisted units go as they are
@@ -207,6 +208,25 @@ class X12OutboundRules(_Rules):
     """846 N101 of a location (WH = warehouse)."""
     location_id_qualifier: Qualifier = "92"
     """846 N103 of a location (92 = assigned by buyer)."""
+    gtin_qualifier: Qualifier = "UP"
+    """832 LIN product id qualifier for the item's GTIN (UP = UCC-12; EN for EAN-13, UK for
+    GTIN-14, as the partner's guide says)."""
+    catalog_purpose_code: Qualifier = "PC"
+    """832 BCT01 catalog purpose code (683), as agreed with the partner."""
+    catalog_replace_code: Qualifier = "05"
+    """832 BCT10 of a complete catalogue, which replaces the partner's copy (05 = replace)."""
+    catalog_change_code: Qualifier = "04"
+    """832 BCT10 of a catalogue that carries changes only (04 = change)."""
+    catalog_date_qualifier: Qualifier = "007"
+    """832 header DTM01 of the moment the prices were read (007 = effective)."""
+    item_delete_code: Qualifier = "002"
+    """832 G5301 maintenance type written after the LIN of a withdrawn item (002 = delete)."""
+    price_qualifier: Qualifier = "PCB"
+    """832 CTP02 price identifier of a tier (PCB = unit price from a beginning quantity)."""
+    price_valid_from_qualifier: Qualifier = "007"
+    """832 DTM01 after a CTP: the first day its price applies (007 = effective)."""
+    price_valid_to_qualifier: Qualifier = "036"
+    """832 DTM01 after a CTP: the last day its price applies (036 = expiration)."""
 
 
 IdText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=15)]
@@ -254,7 +274,7 @@ class X12PartnerSettings(_Rules):
     inbound: X12InboundRules = Field(default_factory=X12InboundRules)
     """850 reading rules."""
     outbound: X12OutboundRules = Field(default_factory=X12OutboundRules)
-    """855/856/810/846 writing rules."""
+    """855/856/810/846/832 writing rules."""
 
     @model_validator(mode="after")
     def _consistent(self) -> X12PartnerSettings:
