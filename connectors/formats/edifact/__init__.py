@@ -51,6 +51,7 @@ from connectors.formats.edifact._errors import (
     EdifactUnsupportedError,
 )
 from connectors.formats.edifact._invoic import build_invoic, encode_invoic
+from connectors.formats.edifact._invrpt import build_invrpt, encode_invrpt
 from connectors.formats.edifact._orders import DEFAULT_INBOUND_RULES, read_orders
 from connectors.formats.edifact._ordrsp import build_ordrsp, encode_ordrsp
 from connectors.formats.edifact._outcomes import (
@@ -61,6 +62,9 @@ from connectors.formats.edifact._outcomes import (
     MessageOutcome,
     SegmentNote,
 )
+from connectors.formats.edifact._pricat import build_pricat, encode_pricat
+from connectors.formats.edifact._read_invrpt import read_invrpt
+from connectors.formats.edifact._read_pricat import read_pricat
 from connectors.formats.edifact._reader import EdifactReader, read_edifact
 from connectors.formats.edifact._settings import (
     EdifactInboundRules,
@@ -117,13 +121,19 @@ __all__ = [
     "build_document",
     "build_interchange",
     "build_invoic",
+    "build_invrpt",
     "build_ordrsp",
+    "build_pricat",
     "encode_desadv",
     "encode_document",
     "encode_invoic",
+    "encode_invrpt",
     "encode_ordrsp",
+    "encode_pricat",
     "read_aperak",
     "read_contrl",
     "read_edifact",
+    "read_invrpt",
     "read_orders",
+    "read_pricat",
 ]

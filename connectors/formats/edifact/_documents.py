@@ -1,8 +1,8 @@
 """One call from a canonical outbound document to a complete interchange for a partner.
 
 `encode_document` picks the message by document type (ORDRSP confirmation, DESADV ship notice,
-INVOIC invoice); `build_document` wraps it in UNA/UNB/UNH..UNT/UNZ with the partner's settings
-and the passed-in control references.
+INVOIC invoice, INVRPT inventory snapshot, PRICAT price catalogue); `build_document` wraps it
+in UNA/UNB/UNH..UNT/UNZ with the partner's settings and the passed-in control references.
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ from datetime import UTC, datetime, tzinfo
 
 from connectors.formats.edifact._desadv import encode_desadv
 from connectors.formats.edifact._invoic import encode_invoic
+from connectors.formats.edifact._invrpt import encode_invrpt
 from connectors.formats.edifact._ordrsp import encode_ordrsp
+from connectors.formats.edifact._pricat import encode_pricat
 from connectors.formats.edifact._settings import EdifactPartnerSettings
 from connectors.formats.edifact._writer import (
     ControlReferences,
@@ -19,11 +21,13 @@ from connectors.formats.edifact._writer import (
     OutboundMessage,
     build_interchange,
 )
+from schemas.catalog import PriceCatalog
 from schemas.confirmation import OrderConfirmation
+from schemas.inventory import InventorySnapshot
 from schemas.invoice import Invoice
 from schemas.shipment import ShipNotice
 
-OutboundDocument = OrderConfirmation | ShipNotice | Invoice
+OutboundDocument = OrderConfirmation | ShipNotice | Invoice | InventorySnapshot | PriceCatalog
 """Canonical documents this package writes as EDIFACT."""
 
 
@@ -33,11 +37,15 @@ def encode_document(
     *,
     tz: tzinfo = UTC,
 ) -> OutboundMessage:
-    """The message body for a canonical document (ORDRSP, DESADV or INVOIC)."""
+    """The message body for a canonical document (ORDRSP, DESADV, INVOIC, INVRPT or PRICAT)."""
     if isinstance(document, OrderConfirmation):
         return encode_ordrsp(document, settings, tz=tz)
     if isinstance(document, ShipNotice):
         return encode_desadv(document, settings, tz=tz)
+    if isinstance(document, InventorySnapshot):
+        return encode_invrpt(document, settings, tz=tz)
+    if isinstance(document, PriceCatalog):
+        return encode_pricat(document, settings, tz=tz)
     return encode_invoic(document, settings, tz=tz)
 
 

@@ -204,7 +204,8 @@ _CARRIER_AGENCIES = {"SCAC": "182"}
 
 
 class EdifactOutboundRules(_Rules):
-    """How canonical documents become ORDRSP, DESADV and INVOIC for a partner."""
+    """How canonical documents become ORDRSP, DESADV, INVOIC, INVRPT and PRICAT for a partner
+    (and how our INVRPT/PRICAT readers read them back)."""
 
     units: dict[str, str] = Field(default_factory=dict)
     """Canonical unit -> the partner's 6411 code; unlisted units go as they are."""
@@ -283,6 +284,41 @@ class EdifactOutboundRules(_Rules):
     """INVOIC RFF 1153 of the invoice a cancellation cancels (OI previous invoice number)."""
     send_comments: bool = True
     """Write comments as FTX (AAI general information)."""
+    sku_type: Code = "SK"
+    """INVRPT/PRICAT PIA 7143 of our SKU (SK stock keeping unit, as in the 7023 list; agree it
+    with the partner, the UN 7143 lists name no SKU type)."""
+    gtin_type: Code = "EN"
+    """PRICAT LIN C212 7143 of the item's GTIN (EN; EANCOM partners use SRV)."""
+    stock_location_qualifier: Code = "18"
+    """INVRPT LOC 3227 of a stock location (a warehouse)."""
+    on_hand_qualifier: Code = "145"
+    """INVRPT QTY 6063 of the quantity on hand (145 actual stock)."""
+    available_qualifier: Code = "198"
+    """INVRPT QTY 6063 of the quantity available (as agreed with the partner)."""
+    catalog_full_function: Code = "9"
+    """PRICAT BGM 1225 of a complete catalogue (9 original); a changes-only one writes
+    `catalog_change_function`."""
+    catalog_change_function: Code = "4"
+    """PRICAT BGM 1225 of a catalogue that carries changes only (4 change)."""
+    catalog_name_qualifier: Code = "ZZZ"
+    """PRICAT FTX 4451 of the catalogue's name (ZZZ mutually defined)."""
+    item_added_code: Code = "1"
+    """PRICAT LIN 1229 of an item in a complete catalogue (1 added)."""
+    item_changed_code: Code = "3"
+    """PRICAT LIN 1229 of an upserted item in a changes-only catalogue (3 changed)."""
+    item_deleted_code: Code = "2"
+    """PRICAT LIN 1229 of a withdrawn item (2 deleted)."""
+    item_unit_qualifier: Code = "59"
+    """PRICAT QTY 6063 stating the unit the item is sold in (`59:1:<unit>`), so a withdrawn
+    item without prices keeps its unit."""
+    price_qualifier: Code = "AAA"
+    """PRICAT PRI 5125 of a tier's price (AAA calculation net)."""
+    tier_quantity_qualifier: Code = "53"
+    """PRICAT QTY 6063 after a PRI: the tier's beginning quantity (53 minimum order quantity)."""
+    price_valid_from_qualifier: Code = "194"
+    """PRICAT DTM 2005 of a tier's first day (194 start date)."""
+    price_valid_to_qualifier: Code = "206"
+    """PRICAT DTM 2005 of a tier's last day (206 end date)."""
 
 
 class EdifactPartnerSettings(_Rules):
@@ -331,7 +367,7 @@ class EdifactPartnerSettings(_Rules):
     inbound: EdifactInboundRules = Field(default_factory=EdifactInboundRules)
     """ORDERS reading rules."""
     outbound: EdifactOutboundRules = Field(default_factory=EdifactOutboundRules)
-    """ORDRSP/DESADV/INVOIC writing rules."""
+    """ORDRSP/DESADV/INVOIC/INVRPT/PRICAT writing rules."""
 
     @field_validator("syntax_identifier")
     @classmethod

@@ -49,15 +49,21 @@ PUBLIC = {
     "build_document",
     "build_interchange",
     "build_invoic",
+    "build_invrpt",
+    "build_pricat",
     "build_ordrsp",
     "encode_desadv",
     "encode_document",
     "encode_invoic",
+    "encode_invrpt",
+    "encode_pricat",
     "encode_ordrsp",
     "read_aperak",
     "read_contrl",
     "read_edifact",
+    "read_invrpt",
     "read_orders",
+    "read_pricat",
 }
 
 
