@@ -16,7 +16,7 @@ A store translates its failures into three errors, so that callers know what to 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from types import TracebackType
@@ -25,6 +25,8 @@ from uuid import UUID
 
 from gateway_api.domain import Order, OrderEvent
 from gateway_api.domain.line_figures import LineFigures
+from gateway_api.store.api_key_records import ApiKeyRecord, IntegrationCallRecord
+from gateway_api.store.catalog_records import CatalogChange, ItemPrices, PriceKey, StockRecord
 from gateway_api.store.reconciliation_records import (
     FindingRecord,
     ReconciliationScope,
@@ -43,6 +45,7 @@ from gateway_api.store.records import (
 )
 from gateway_api.store.shipment_records import ShipmentEventRecord, ShipmentRecord
 from schemas import MappingReference
+from schemas.catalog import Customer, Price, Product
 
 
 class StoreError(Exception):
@@ -260,6 +263,50 @@ class ShipmentRepository(Protocol):
     def add_events(self, events: Sequence[ShipmentEventRecord]) -> None: ...
 
 
+class CatalogRepository(Protocol):
+    """The ERP's master data by natural key, written in bulk, and the change log feeds read.
+
+    Feeds keep a cursor per partner (`sync_cursors`, streams `feed:*`): read
+    `upto = last_change_seq()`, send `changed_stock(cursor, upto)` or
+    `changed_prices(cursor, upto)`, save `upto`. Change rows become visible in seq order, so a
+    cursor never skips a change committed later.
+    """
+
+    def products(self, skus: Collection[str]) -> dict[str, Product]: ...
+    def stock_levels(
+        self, keys: Collection[tuple[str, str]]
+    ) -> dict[tuple[str, str], StockRecord]: ...
+    def prices(self, skus: Collection[str]) -> dict[PriceKey, Price]: ...
+    def customers(self, codes: Collection[str]) -> dict[str, Customer]: ...
+    def save_products(self, products: Sequence[Product], *, at: datetime) -> None: ...
+    def save_stock(self, levels: Sequence[StockRecord]) -> None: ...
+    def save_prices(self, prices: Sequence[Price], *, at: datetime) -> None: ...
+    def save_customers(self, customers: Sequence[Customer], *, at: datetime) -> None: ...
+    def append_changes(
+        self, changes: Sequence[CatalogChange], *, source: str, at: datetime
+    ) -> None: ...
+    def last_change_seq(self) -> int: ...
+    def changed_stock(self, after: int, upto: int) -> list[StockRecord]: ...
+    def changed_prices(self, after: int, upto: int) -> list[ItemPrices]: ...
+
+
+class ApiKeyRepository(Protocol):
+    """Keys of the systems that call the integration API (hashes only)."""
+
+    def add(self, record: ApiKeyRecord) -> None: ...
+    def by_prefix(self, prefix: str) -> ApiKeyRecord | None: ...
+    def all(self) -> list[ApiKeyRecord]: ...
+    def revoke(self, prefix: str, *, at: datetime) -> bool: ...
+    def touch(self, key_id: UUID, *, at: datetime) -> None: ...
+
+
+class IntegrationCallRepository(Protocol):
+    """Integration API calls made with an Idempotency-Key, and the answer each got."""
+
+    def get(self, api_key_id: UUID, idempotency_key: str) -> IntegrationCallRecord | None: ...
+    def add(self, record: IntegrationCallRecord) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction with every repository on it: `with factory() as uow: ...; uow.commit()`.
 
@@ -289,6 +336,12 @@ class UnitOfWork(Protocol):
     def reconciliation(self) -> ReconciliationRepository: ...
     @property
     def shipments(self) -> ShipmentRepository: ...
+    @property
+    def catalog(self) -> CatalogRepository: ...
+    @property
+    def api_keys(self) -> ApiKeyRepository: ...
+    @property
+    def integration_calls(self) -> IntegrationCallRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

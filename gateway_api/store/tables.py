@@ -11,6 +11,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -365,4 +366,118 @@ shipment_events = Table(
     Column("location", String(255), nullable=True),
     Column("recorded_at", UtcDateTime, nullable=False),
     comment="Tracking events carriers reported, each once.",
+)
+
+
+# --- The ERP's master data (integration API, ERP pulls) and the change log feeds read ---
+
+CatalogSequence = BigInteger().with_variant(Integer(), "sqlite")
+"""BIGINT on PostgreSQL (an identity that never wraps); on SQLite only `INTEGER PRIMARY KEY` is
+the rowid alias that autoincrements, so the same column is INTEGER there (64-bit anyway)."""
+
+products = Table(
+    "products",
+    metadata,
+    Column("sku", String(255), primary_key=True),
+    Column("name", String(500), nullable=False),
+    Column("unit_of_measure", String(35), nullable=False),
+    Column("description", Text, nullable=True),
+    Column("gtin", String(14), nullable=True),
+    Column("vat_rate", DecimalAmount, nullable=True),
+    Column("active", Boolean, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    comment="The ERP's item master (canonical Product), as last pushed or pulled.",
+)
+
+stock_levels = Table(
+    "stock_levels",
+    metadata,
+    Column("sku", String(255), primary_key=True),
+    Column("location", String(80), primary_key=True),
+    Column("quantity_on_hand", DecimalAmount, nullable=False),
+    Column("quantity_available", DecimalAmount, nullable=True),
+    Column("unit_of_measure", String(35), nullable=False),
+    Column("as_of", UtcDateTime, nullable=False, comment="When the ERP said the figures held"),
+    Column("updated_at", UtcDateTime, nullable=False),
+    comment="Stock per item and location, as last pushed or pulled from the ERP.",
+)
+
+prices = Table(
+    "prices",
+    metadata,
+    Column("sku", String(255), primary_key=True),
+    Column("price_list", String(64), primary_key=True),
+    Column("currency", String(3), primary_key=True),
+    Column(
+        "min_quantity",
+        DecimalAmount,
+        primary_key=True,
+        comment="Stored normalised (1, not 1.000), so that SQLite's text keys compare like numbers",
+    ),
+    Column(
+        "valid_from",
+        Date,
+        primary_key=True,
+        comment="0001-01-01 stands for an open start (canonical null): key columns cannot be null",
+    ),
+    Column("unit_price", DecimalAmount, nullable=False),
+    Column("unit_of_measure", String(35), nullable=False),
+    Column("valid_to", Date, nullable=True),
+    Column("updated_at", UtcDateTime, nullable=False),
+    comment="Price tiers per item, price list, currency, quantity and start (canonical Price).",
+)
+
+customers = Table(
+    "customers",
+    metadata,
+    Column("code", String(64), primary_key=True),
+    Column("name", String(500), nullable=False),
+    Column("tax_id", String(20), nullable=True),
+    Column("tax_office", String(80), nullable=True),
+    Column("address", JsonDocument, nullable=True, comment="Canonical PostalAddress JSON"),
+    Column("email", String(254), nullable=True),
+    Column("phone", String(40), nullable=True),
+    Column("updated_at", UtcDateTime, nullable=False),
+    comment="The ERP's customer cards (canonical Customer).",
+)
+
+catalog_changes = Table(
+    "catalog_changes",
+    metadata,
+    Column("seq", CatalogSequence, primary_key=True, autoincrement=True),
+    Column("kind", String(8), nullable=False, comment="product, stock or price"),
+    Column("sku", String(255), nullable=False),
+    Column("location", String(80), nullable=True, comment="Stock changes only"),
+    Column("source", String(64), nullable=False, comment="Who applied it: api:<key name>, pull"),
+    Column("changed_at", UtcDateTime, nullable=False),
+    comment="One row per product, stock or price row that actually changed; feeds read the "
+    "deltas after their cursor (sync_cursors, streams feed:*). Appended in seq order of commit.",
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("name", String(64), nullable=False, comment="The calling system (logo-prod)"),
+    Column("prefix", String(16), nullable=False, comment="Public part of the key, for lookup"),
+    Column("key_hash", String(64), nullable=False, comment="SHA-256 of the whole key, hex"),
+    Column("scopes", JsonDocument, nullable=False, comment="stock:write, prices:write..."),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime, nullable=True),
+    Column("last_used_at", UtcDateTime, nullable=True),
+    UniqueConstraint("prefix", name="uq_api_keys_prefix"),
+    comment="Keys of the systems that call the integration API; the key itself is never stored.",
+)
+
+integration_calls = Table(
+    "integration_calls",
+    metadata,
+    Column("api_key_id", Uuid, ForeignKey("api_keys.id"), primary_key=True),
+    Column("idempotency_key", String(255), primary_key=True),
+    Column("endpoint", String(64), nullable=False),
+    Column("request_sha256", String(64), nullable=False),
+    Column("status_code", Integer, nullable=False),
+    Column("response", JsonDocument, nullable=False, comment="The answer, repeated on a replay"),
+    Column("created_at", UtcDateTime, nullable=False),
+    comment="Integration API calls made with an Idempotency-Key and the answer they got.",
 )

@@ -15,6 +15,11 @@ from typing import Self
 from sqlalchemy import Connection, Engine, RootTransaction
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
+from gateway_api.store.api_key_repository import (
+    SqlApiKeyRepository,
+    SqlIntegrationCallRepository,
+)
+from gateway_api.store.catalog_repository import SqlCatalogRepository
 from gateway_api.store.control_numbers import SqlControlNumberRepository
 from gateway_api.store.fulfilment_repository import SqlFulfilmentRepository
 from gateway_api.store.insert_buffer import BufferedConnection
@@ -54,6 +59,9 @@ class SqlUnitOfWork:
     cursors: SqlCursorRepository
     reconciliation: SqlReconciliationRepository
     shipments: SqlShipmentRepository
+    catalog: SqlCatalogRepository
+    api_keys: SqlApiKeyRepository
+    integration_calls: SqlIntegrationCallRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -78,6 +86,9 @@ class SqlUnitOfWork:
         self.cursors = SqlCursorRepository(buffered)
         self.reconciliation = SqlReconciliationRepository(buffered)
         self.shipments = SqlShipmentRepository(buffered)
+        self.catalog = SqlCatalogRepository(buffered)
+        self.api_keys = SqlApiKeyRepository(buffered)
+        self.integration_calls = SqlIntegrationCallRepository(buffered)
         return self
 
     def commit(self) -> None:
