@@ -22,14 +22,15 @@ from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 
 from connectors.core.inbound import AckStatus
 from connectors.core.transport import Destination, HttpDestination
-from schemas import Invoice, OrderConfirmation, ShipNotice
+from schemas import InventorySnapshot, Invoice, OrderConfirmation, PriceCatalog, ShipNotice
 
 if TYPE_CHECKING:
     from connectors.core.contract import ConnectorSpec
     from connectors.core.inbound import NumberAllocator
 
-OutboundDocument = OrderConfirmation | ShipNotice | Invoice
-"""The canonical documents the hub sends partners today."""
+OutboundDocument = OrderConfirmation | ShipNotice | Invoice | InventorySnapshot | PriceCatalog
+"""The canonical documents the hub sends partners: follow-ups of an order, and the stock and
+price feeds."""
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,8 @@ OUTBOUND_MESSAGES: dict[str, str] = {
     "order_confirmation": "ORDRSP",
     "ship_notice": "DESADV",
     "invoice": "INVOIC",
+    "inventory_snapshot": "INVRPT",
+    "price_catalog": "PRICAT",
 }
 """Message type of each outbound canonical document type."""
 ACKNOWLEDGEMENTS = frozenset({"CONTRL", "APERAK"})
@@ -105,8 +107,9 @@ class EdifactPartnerConnector:
     every interchange the partner wants acknowledged gets a CONTRL numbered from the core's
     counters. A message that cannot be read is rejected in the CONTRL while the good ones are
     stored; an interchange rejected as a whole (a UNZ count, a UNB problem) stores nothing. PUSH:
-    ORDRSP, DESADV, INVOIC, one message per interchange whose UNB 0020 and UNH 0062 are one
-    number fixed when queued, so the partner's CONTRL (UCI) and APERAK (RFF+ACW) both name it.
+    ORDRSP, DESADV, INVOIC and the feeds (INVRPT stock, PRICAT prices), one message per
+    interchange whose UNB 0020 and UNH 0062 are one number fixed when queued, so the partner's
+    CONTRL (UCI) and APERAK (RFF+ACW) both name it.
     """
 
     spec: ClassVar[ConnectorSpec] = ConnectorSpec(
@@ -115,7 +118,7 @@ class EdifactPartnerConnector:
         protocol="edifact",
         capabilities=frozenset({Capability.INBOUND, Capability.PUSH}),
         inbound_documents=frozenset({"ORDERS", "CONTRL", "APERAK"}),
-        outbound_documents=frozenset({"ORDRSP", "DESADV", "INVOIC"}),
+        outbound_documents=frozenset({"ORDRSP", "DESADV", "INVOIC", "INVRPT", "PRICAT"}),
         ingress=EDIFACT_INGRESS,
     )
     config_model: ClassVar[type[EdifactPartnerConfig]] = EdifactPartnerConfig

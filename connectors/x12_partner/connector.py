@@ -118,7 +118,8 @@ class X12PartnerConnector:
     transaction sets (documents: 850 orders, 997/999 about our documents); every readable
     interchange is answered with a 997/999 (and TA1) numbered from the core's counters. A set
     that cannot be read is rejected in the 997 while the good ones are stored. PUSH: 855, 856,
-    810 with ISA13/GS06/ST02 fixed when queued, over HTTP or into the partner's file drop.
+    810 and the feeds (846 stock, 832 prices), with ISA13/GS06/ST02 fixed when queued, over HTTP
+    or into the partner's file drop.
     """
 
     spec: ClassVar[ConnectorSpec] = ConnectorSpec(
@@ -127,7 +128,7 @@ class X12PartnerConnector:
         protocol="x12",
         capabilities=frozenset({Capability.INBOUND, Capability.PUSH}),
         inbound_documents=frozenset({"850", "997", "999"}),
-        outbound_documents=frozenset({"855", "856", "810"}),
+        outbound_documents=frozenset({"855", "856", "810", "846", "832"}),
         ingress=X12_INGRESS,
     )
     config_model: ClassVar[type[X12PartnerConfig]] = X12PartnerConfig
@@ -582,6 +583,8 @@ OUTBOUND_SETS: dict[str, str] = {
     "order_confirmation": "855",
     "ship_notice": "856",
     "invoice": "810",
+    "inventory_snapshot": "846",
+    "price_catalog": "832",
 }
 """Transaction set of each outbound canonical document type."""
 
