@@ -23,6 +23,7 @@ from gateway_api.http.routes import (
     documents,
     fulfilment,
     health,
+    integration,
     orders,
     partners,
     reconciliation,
@@ -83,7 +84,7 @@ def _assemble(lifespan: Any = None) -> FastAPI:
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
-        openapi_tags=TAGS + _ingress_tags(ingresses),
+        openapi_tags=TAGS + [integration.TAG] + _ingress_tags(ingresses),
         generate_unique_id_function=operation_id,
     )
     metrics = GatewayMetrics()
@@ -100,6 +101,7 @@ def _assemble(lifespan: Any = None) -> FastAPI:
         reconciliation,
         partners,
         health,
+        integration,  # its routes carry their own API-key dependency (deps.require_scope)
     ):
         app.include_router(module.router)
 

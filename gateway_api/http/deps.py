@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from gateway_api.http.problems import ProblemError
 from gateway_api.runtime import Runtime
+from gateway_api.services.api_keys import ApiKeyService
+from gateway_api.store.api_key_records import ApiKeyRecord
 
 
 async def get_runtime(request: Request) -> Runtime:
@@ -41,3 +45,55 @@ def require_operator(
             "Unauthorized",
             "operator endpoints need `Authorization: Bearer <B2CONNECT_ADMIN_TOKEN>`",
         )
+
+
+# --- The integration API (ERP -> hub): per-system API keys with scopes ---
+
+_integration_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="IntegrationKey",
+    description="An integration API key (`b2connect api-keys create`): `Authorization: Bearer "
+    "<key>` (or the `X-API-Key` header)",
+)
+_integration_header = APIKeyHeader(
+    name="X-API-Key",
+    auto_error=False,
+    scheme_name="IntegrationKeyHeader",
+    description="The same key in `X-API-Key`, for clients that cannot set Authorization",
+)
+
+
+def require_scope(scope: str) -> Callable[..., Awaitable[ApiKeyRecord]]:
+    """A dependency: the live API key the request presents, which must carry `scope`.
+
+    401 when no key, a malformed, unknown or revoked key is presented
+    (the same answer for each, so a caller learns nothing about which keys exist); 403 when the
+    key lacks the scope.
+    """
+
+    async def api_key(
+        runtime: RuntimeDep,
+        bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_integration_bearer)],
+        header: Annotated[str | None, Depends(_integration_header)],
+    ) -> ApiKeyRecord:
+        presented = bearer.credentials if bearer is not None else header
+        record = None
+        if presented:
+            service = ApiKeyService(runtime.uow, clock=runtime.clock)
+            record = await run_in_threadpool(service.authenticate, presented)
+        if record is None:
+            raise ProblemError(
+                401,
+                "Unauthorized",
+                "the integration API needs a live API key: `Authorization: Bearer <key>` "
+                "(or `X-API-Key: <key>`); `b2connect api-keys create` makes one",
+            )
+        if scope not in record.scopes:
+            raise ProblemError(
+                403,
+                "Forbidden",
+                f"the API key {record.prefix} ({record.name}) does not have the scope {scope}",
+            )
+        return record
+
+    return api_key
