@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from gateway_api.cli_api_keys import api_keys_app
 from gateway_api.cli_dead_letters import dead_letters_app
 from gateway_api.cli_errors import CliError, SentenceGroup, fail
 from gateway_api.cli_fulfilment import orders_app, outbox_app
@@ -51,6 +52,7 @@ app.add_typer(documents_app, name="documents")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(shipments_app, name="shipments")
+app.add_typer(api_keys_app, name="api-keys")
 app.command()(worker)
 
 console = Console()
