@@ -16,7 +16,7 @@ once). SQLite needs nothing: its writers are serialised by `BEGIN IMMEDIATE`.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -50,6 +50,12 @@ CHANGE_LOG_LOCK = 0x42_32_43_4C  # "B2CL"
 
 _T = TypeVar("_T")
 
+_STOCK_BY_KEYS = text(
+    "SELECT s.* FROM stock_levels AS s JOIN unnest(CAST(:skus AS text[]), "
+    "CAST(:locations AS text[])) AS k(sku, location) "
+    "ON s.sku = k.sku AND s.location = k.location"
+).columns(*t.stock_levels.c)
+
 
 class SqlCatalogRepository:
     """Products, stock levels, prices and customers by natural key, and their change log."""
@@ -69,10 +75,25 @@ class SqlCatalogRepository:
         return found
 
     def stock_levels(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], StockRecord]:
-        """The stored stock levels among `keys` ((sku, location) pairs)."""
-        c = t.stock_levels.c
+        """The stored stock levels among `keys` ((sku, location) pairs).
+
+        On PostgreSQL the keys travel as two arrays joined with `unnest` (one statement, an
+        index or hash join): a row-value `IN` list is evaluated as an OR of comparisons per row,
+        which took a second for 10,000 keys over 100,000 levels. SQLite plans the `IN` list of
+        row values as a lookup table, in chunks under its parameter limit.
+        """
         found: dict[tuple[str, str], StockRecord] = {}
-        for chunk in _chunks(sorted(set(keys))):
+        unique = sorted(set(keys))
+        if not unique:
+            return found
+        if self._c.dialect_name == "postgresql":
+            rows: Iterable[Row[Any]] = self._c.execute(
+                _STOCK_BY_KEYS,
+                {"skus": [k[0] for k in unique], "locations": [k[1] for k in unique]},
+            )
+            return {record.key: record for record in map(_stock, rows)}
+        c = t.stock_levels.c
+        for chunk in _chunks(unique):
             rows = self._c.execute(
                 select(t.stock_levels).where(tuple_(c.sku, c.location).in_(chunk))
             )
