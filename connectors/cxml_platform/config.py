@@ -6,7 +6,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, SecretStr, model_validator
 
-from connectors.formats.cxml import FULFILL_MINIMUM_VERSION, INVOICE_MINIMUM_VERSION
+from connectors.formats.cxml import (
+    FEED_MINIMUM_VERSION,
+    FULFILL_MINIMUM_VERSION,
+    INVOICE_MINIMUM_VERSION,
+)
 
 
 class CredentialConfig(BaseModel):
@@ -84,6 +88,8 @@ class CxmlPlatformConfig(BaseModel):
             "ConfirmationRequest": FULFILL_MINIMUM_VERSION,
             "ShipNoticeRequest": FULFILL_MINIMUM_VERSION,
             "InvoiceDetailRequest": INVOICE_MINIMUM_VERSION,
+            "ProductActivityMessage": FEED_MINIMUM_VERSION,
+            "CatalogUploadRequest": FEED_MINIMUM_VERSION,
         }
         for kind in sorted(self.endpoints):
             floor = minimum.get(kind)

@@ -14,6 +14,8 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any, ClassVar
 
+from lxml import etree
+
 from connectors.core.contract import ConnectorContext, ConnectorSpec
 from connectors.core.errors import (
     AuthenticityError,
@@ -56,8 +58,10 @@ from connectors.formats.cxml import (
     DtdValidator,
     OutboundCredential,
     OutboundEnvelope,
+    build_catalog_upload_request,
     build_confirmation_request,
     build_invoice_detail_request,
+    build_product_activity_message,
     build_response,
     build_ship_notice_request,
     mask_shared_secrets,
@@ -65,7 +69,7 @@ from connectors.formats.cxml import (
     parse_cxml,
     read_order_request,
 )
-from schemas import PurchaseOrder
+from schemas import InventorySnapshot, PriceCatalog, PurchaseOrder
 
 __all__ = ["OUTBOUND_KINDS", "CxmlPlatformConnector", "OutboundDocument", "OutboundIdentity"]
 
@@ -73,8 +77,12 @@ OUTBOUND_KINDS: Mapping[str, str] = {
     "order_confirmation": "ConfirmationRequest",
     "ship_notice": "ShipNoticeRequest",
     "invoice": "InvoiceDetailRequest",
+    "inventory_snapshot": "ProductActivityMessage",
+    "price_catalog": "CatalogUploadRequest",
 }
-"""cXML request kind of each outbound canonical document type."""
+"""cXML kind of each outbound canonical document type. A platform takes the feeds
+(ProductActivityMessage, CatalogUploadRequest) only when its `spec.outbound_documents` lists
+them: whether it accepts them is a fact about the platform."""
 
 USER_AGENT = "B2Connect procurement gateway"
 
@@ -291,19 +299,49 @@ class CxmlPlatformConnector:
     def render(
         self, document: OutboundDocument, *, payload_id: str, timestamp: datetime
     ) -> OutboundMessage:
-        """The cXML request carrying `document`, for this platform's endpoint and credentials.
+        """The cXML document carrying `document`, for this platform's endpoint and credentials.
 
         `payload_id` and `timestamp` are fixed when the document is queued, so every retry sends
-        the same bytes and the platform can recognise a retransmission.
+        the same bytes and the platform can recognise a retransmission. A price catalogue goes
+        as a multipart/related CatalogUploadRequest with its Index attached (`content_type`
+        carries the boundary); every cXML part is checked against its DTD when the context
+        names the DTD directory.
         """
         kind = self.outbound_kind(document.document_type)
         url = self.endpoint(kind)
         document = self.adjust_outbound(document)
-        extra = self.config.extrinsics.get(kind)
-        if extra:
-            document = document.model_copy(update={"extensions": {**extra, **document.extensions}})
+        envelope = self._envelope(kind, payload_id, timestamp)
+        if isinstance(document, PriceCatalog):
+            upload = build_catalog_upload_request(document, envelope)
+            self._validate(kind, upload.request)
+            self._validate("Index", etree.fromstring(upload.index), version=envelope.version)
+            return OutboundMessage(
+                kind=kind,
+                destination=HttpDestination(url),
+                body=upload.body,
+                content_type=upload.content_type,
+                log_body=upload.log_body,
+            )
+        if isinstance(document, InventorySnapshot):
+            body = build_product_activity_message(document, envelope)
+        else:
+            extra = self.config.extrinsics.get(kind)
+            if extra:
+                extensions = {**extra, **document.extensions}
+                document = document.model_copy(update={"extensions": extensions})
+            body = _BUILDERS[kind](document, envelope)
+        self._validate(kind, body)
+        return OutboundMessage(
+            kind=kind,
+            destination=HttpDestination(url),
+            body=body,
+            content_type=CONTENT_TYPE,
+            log_body=mask_shared_secrets(body),
+        )
+
+    def _envelope(self, kind: str, payload_id: str, timestamp: datetime) -> OutboundEnvelope:
         identity = self.identity_for(kind)
-        envelope = OutboundEnvelope(
+        return OutboundEnvelope(
             payload_id=payload_id,
             timestamp=timestamp,
             from_=(OutboundCredential(identity.from_.domain, identity.from_.identity),),
@@ -314,19 +352,17 @@ class CxmlPlatformConnector:
             version=self.config.cxml_version,
             deployment_mode=self.config.deployment_mode,
         )
-        body = _BUILDERS[kind](document, envelope)
-        if self.context.schema_dir is not None:
-            problems = _dtd_validator(self.context.schema_dir).validate(body)
-            if problems:
-                msg = f"rendered {kind} is not valid against its DTD: {problems[0]}"
-                raise PermanentError(msg)
-        return OutboundMessage(
-            kind=kind,
-            destination=HttpDestination(url),
-            body=body,
-            content_type=CONTENT_TYPE,
-            log_body=mask_shared_secrets(body),
-        )
+
+    def _validate(
+        self, kind: str, body: bytes | etree._Element, *, version: str | None = None
+    ) -> None:
+        """`PermanentError` when a rendered part is not valid against its official DTD."""
+        if self.context.schema_dir is None:
+            return
+        problems = _dtd_validator(self.context.schema_dir).validate(body, version=version)
+        if problems:
+            msg = f"rendered {kind} is not valid against its DTD: {problems[0]}"
+            raise PermanentError(msg)
 
     def adjust_outbound(self, document: OutboundDocument) -> OutboundDocument:
         """Platform-specific touch-ups before rendering; the shared behaviour changes nothing."""

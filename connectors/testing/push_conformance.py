@@ -1,7 +1,9 @@
 """What a cXML platform connector that PUSHes documents owes the core (part of the suite).
 
 Rendering: each outbound kind it declares renders, for its configured endpoint, to a document
-valid against the official DTD of its family, byte-for-byte the same on every render (so a
+valid against the official DTD of its family (the stock and price feeds too, when the platform
+declares them: a ProductActivityMessage, and a CatalogUploadRequest whose Index travels in the
+same multipart/related body), byte-for-byte the same on every render (so a
 retry is recognisably the same document), with our credentials and no secret in any repr.
 Reading answers: 2xx is a receipt; 4xx is a permanent refusal carrying the partner's text; 401
 is an auth error; 5xx, a non-cXML body and timeouts are transient; 429 carries Retry-After,
@@ -27,21 +29,26 @@ from connectors.core import (
     TransientError,
     UnsupportedDocumentError,
 )
+from connectors.core.push import OutboundDocument, OutboundMessage
 from connectors.cxml_platform import CxmlPlatformConfig, CxmlPlatformConnector
+from connectors.cxml_platform.connector import OUTBOUND_KINDS
 from connectors.formats.cxml import (
     CxmlStatus,
     DtdValidator,
     build_response,
     parse_cxml,
+    read_catalog_upload_request,
 )
 from connectors.testing.conformance_clock import CLOCK_START, SettableClock
 from schemas import (
     Identifier,
+    InventorySnapshot,
     Invoice,
     InvoiceLine,
     InvoiceOrder,
     OrderConfirmation,
     OrderReference,
+    PriceCatalog,
     ShipControl,
     ShipNotice,
     ShipNoticeLine,
@@ -106,6 +113,60 @@ def sample_outbound_documents() -> list[OrderConfirmation | ShipNotice | Invoice
     ]
 
 
+def sample_feed_documents() -> list[InventorySnapshot | PriceCatalog]:
+    """One small stock snapshot and one small price catalogue (an upsert with two tiers and a
+    withdrawn item)."""
+    return [
+        InventorySnapshot.model_validate(
+            {
+                "snapshot_id": "STOCK-1",
+                "as_of": CLOCK_START,
+                "items": [
+                    {
+                        "supplier_part_id": "SUP-1",
+                        "quantity_on_hand": "12",
+                        "quantity_available": "10",
+                        "unit_of_measure": "EA",
+                        "location": "DC1",
+                    }
+                ],
+            }
+        ),
+        PriceCatalog.model_validate(
+            {
+                "catalog_id": "CAT-1",
+                "as_of": CLOCK_START,
+                "items": [
+                    {
+                        "supplier_part_id": "SUP-1",
+                        "description": "Blue widget",
+                        "unit_of_measure": "EA",
+                        "prices": [
+                            {"unit_price": "10.50", "currency": "USD"},
+                            {"unit_price": "9.75", "currency": "USD", "min_quantity": "10"},
+                        ],
+                    },
+                    {
+                        "supplier_part_id": "SUP-2",
+                        "description": "Old widget",
+                        "unit_of_measure": "EA",
+                        "change": "delete",
+                    },
+                ],
+            }
+        ),
+    ]
+
+
+def _request_part(message: OutboundMessage) -> bytes:
+    """The cXML of a rendered document: the body, or a multipart body's root part."""
+    if not message.content_type.startswith("multipart/related"):
+        return message.body
+    boundary = message.content_type.split('boundary="', 1)[1].split('"', 1)[0]
+    first = message.body.split(f"--{boundary}".encode())[1]
+    return first.partition(b"\r\n\r\n")[2].rstrip(b"\r\n")
+
+
 class CxmlPushConformance:
     """Mixed into `CxmlPlatformConformance`; every test skips for connectors without PUSH."""
 
@@ -147,11 +208,20 @@ class CxmlPushConformance:
         ):
             pytest.skip("the connector does not push documents")
 
+    def declared_documents(self) -> list[OutboundDocument]:
+        """The sample documents (follow-ups and feeds) of the kinds the connector declares."""
+        declared = self.connector_class.spec.outbound_documents
+        documents: list[OutboundDocument] = [
+            *sample_outbound_documents(),
+            *sample_feed_documents(),
+        ]
+        return [d for d in documents if OUTBOUND_KINDS.get(d.document_type) in declared]
+
     def test_push_renders_each_kind_valid_and_stable(self) -> None:
         connector = self.pushing_connector()
         validator = self.dtd_validator()
         kinds = set()
-        for document in sample_outbound_documents():
+        for document in self.declared_documents():
             kind = connector.outbound_kind(document.document_type)
             kinds.add(kind)
             message = connector.render(document, payload_id="p-1@hub.test", timestamp=CLOCK_START)
@@ -159,14 +229,21 @@ class CxmlPushConformance:
             assert message.body == again.body, "a retry must send the same bytes"
             assert message.kind == kind
             assert message.url == f"{ENDPOINT_BASE}{kind}"
-            assert message.content_type.startswith("text/xml")
-            parsed = parse_cxml(message.body)
+            if isinstance(document, PriceCatalog):
+                assert message.content_type.startswith("multipart/related")
+                read = read_catalog_upload_request(message.body, message.content_type)
+                assert read == document
+            else:
+                assert message.content_type.startswith("text/xml")
+            request = _request_part(message)
+            parsed = parse_cxml(request)
             assert (parsed.kind, parsed.payload_id) == (kind, "p-1@hub.test")
             assert parsed.timestamp == CLOCK_START
             if validator is not None:
-                assert validator.validate(message.body) == [], kind
+                assert validator.validate(request) == [], kind
             for secret in (PUSH_SECRET, INVOICING_SECRET):
                 assert secret not in repr(message)
+                assert secret.encode() not in (message.log_body or b"")
         assert kinds == set(self.connector_class.spec.outbound_documents)
 
     def test_push_sends_our_credentials_with_one_of_our_secrets(self) -> None:

@@ -20,6 +20,13 @@ raise `ValueError` for a canonical document cXML cannot carry.
 from __future__ import annotations
 
 from connectors.formats.cxml._amounts import UnreadableAmountError
+from connectors.formats.cxml._catalog_upload import (
+    CatalogUpload,
+    build_catalog_upload_request,
+    build_index,
+    read_catalog_upload_request,
+    read_index,
+)
 from connectors.formats.cxml._confirmation import (
     build_confirmation_request,
     read_confirmation_request,
@@ -33,6 +40,7 @@ from connectors.formats.cxml._invoice import (
 )
 from connectors.formats.cxml._order_request import read_order_request
 from connectors.formats.cxml._outbound import (
+    FEED_MINIMUM_VERSION,
     FULFILL_MINIMUM_VERSION,
     INVOICE_MINIMUM_VERSION,
     OutboundCredential,
@@ -40,6 +48,10 @@ from connectors.formats.cxml._outbound import (
 )
 from connectors.formats.cxml._parser import MAX_DEPTH
 from connectors.formats.cxml._payload_id import new_payload_id
+from connectors.formats.cxml._product_activity import (
+    build_product_activity_message,
+    read_product_activity_message,
+)
 from connectors.formats.cxml._redact import mask_shared_secrets
 from connectors.formats.cxml._response import DEFAULT_VERSION, build_response
 from connectors.formats.cxml._ship_notice import build_ship_notice_request, read_ship_notice_request
@@ -47,9 +59,11 @@ from connectors.formats.cxml._status import CxmlStatus
 
 __all__ = [
     "DEFAULT_VERSION",
+    "FEED_MINIMUM_VERSION",
     "FULFILL_MINIMUM_VERSION",
     "INVOICE_MINIMUM_VERSION",
     "MAX_DEPTH",
+    "CatalogUpload",
     "Credential",
     "CxmlDocument",
     "CxmlHeader",
@@ -58,8 +72,11 @@ __all__ = [
     "OutboundCredential",
     "OutboundEnvelope",
     "UnreadableAmountError",
+    "build_catalog_upload_request",
     "build_confirmation_request",
+    "build_index",
     "build_invoice_detail_request",
+    "build_product_activity_message",
     "build_response",
     "build_ship_notice_request",
     "dtd_family",
@@ -68,8 +85,11 @@ __all__ = [
     "new_payload_id",
     "parse_cxml",
     "parse_cxml_datetime",
+    "read_catalog_upload_request",
     "read_confirmation_request",
+    "read_index",
     "read_invoice_detail_request",
     "read_order_request",
+    "read_product_activity_message",
     "read_ship_notice_request",
 ]

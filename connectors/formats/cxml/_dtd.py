@@ -76,18 +76,22 @@ class DtdValidator:
         msg = f"no {family} under {self._dir}"
         raise ConfigError(msg)
 
-    def validate(self, body_or_root: bytes | etree._Element) -> list[str]:
+    def validate(
+        self, body_or_root: bytes | etree._Element, *, version: str | None = None
+    ) -> list[str]:
         """DTD errors of a document (`[]` when valid), each as "line N: message".
 
         Bytes go through `parse_cxml` first, so unsafe or malformed bytes raise its
-        `DocumentError` instead of being validated. Raises `ConfigError` when no DTD fits.
+        `DocumentError` instead of being validated. `version` overrides the root's own (an
+        `Index` element, which has none, is checked against cXML.dtd of the version its upload
+        was written in). Raises `ConfigError` when no DTD fits.
         """
         root = parse_cxml(body_or_root).root if isinstance(body_or_root, bytes) else body_or_root
         try:
             kind = payload_kind(root)[0]
         except DocumentError:
             kind = ""  # no payload: cXML.dtd will say what is missing
-        path = self.dtd_path(kind, root.get("version"))
+        path = self.dtd_path(kind, version or root.get("version"))
         with self._lock:
             dtd = self._load(path)
             if dtd.validate(root):

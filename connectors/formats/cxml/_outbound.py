@@ -28,6 +28,10 @@ FULFILL_MINIMUM_VERSION = "1.2.050"
 1.2.053, 1.2.063 and 1.2.069 (identical for every element we write), and refused below it."""
 INVOICE_MINIMUM_VERSION = "1.2.020"
 """Oldest InvoiceDetail.dtd we hold; invoices are checked against 1.2.020, 1.2.037, 1.2.069."""
+FEED_MINIMUM_VERSION = "1.2.036"
+"""First cXML.dtd with ProductActivityMessage and with `ItemID/BuyerPartID` and `IdReference`
+(both feeds need them); the feeds are checked against 1.2.036, 1.2.050, 1.2.053, 1.2.063 and
+1.2.069, and refused below it."""
 
 _VERSION = re.compile(r"\d+\.\d+\.\d+", re.ASCII)
 _LANG = re.compile(r"[A-Za-z0-9._:-]+", re.ASCII)  # xml:lang is an NMTOKEN in cXML
@@ -116,8 +120,14 @@ def clean(value: str) -> str:
     return _NOT_XML.sub("\ufffd", value) if _NOT_XML.search(value) else value
 
 
-def new_document(envelope: OutboundEnvelope, payload: str) -> tuple[etree._Element, etree._Element]:
-    """The `cXML` root with its Header and Request, and the empty `payload` element to fill."""
+def new_document(
+    envelope: OutboundEnvelope,
+    payload: str,
+    *,
+    container: Literal["Request", "Message"] = "Request",
+) -> tuple[etree._Element, etree._Element]:
+    """The `cXML` root with its Header and Request (or Message), and the empty `payload` element
+    to fill."""
     root = etree.Element("cXML")
     root.set("payloadID", clean(envelope.payload_id))
     root.set("timestamp", format_cxml_datetime(envelope.timestamp))
@@ -130,7 +140,7 @@ def new_document(envelope: OutboundEnvelope, payload: str) -> tuple[etree._Eleme
     credential = _credential(sender, envelope.sender)
     etree.SubElement(credential, "SharedSecret").text = clean(envelope.shared_secret)
     etree.SubElement(sender, "UserAgent").text = clean(envelope.user_agent)
-    request = etree.SubElement(root, "Request")
+    request = etree.SubElement(root, container)
     request.set("deploymentMode", envelope.deployment_mode)
     return root, etree.SubElement(request, payload)
 

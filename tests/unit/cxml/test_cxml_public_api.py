@@ -5,6 +5,14 @@ from __future__ import annotations
 from connectors.formats import cxml
 
 PUBLIC = {
+    "CatalogUpload",
+    "FEED_MINIMUM_VERSION",
+    "build_catalog_upload_request",
+    "build_index",
+    "build_product_activity_message",
+    "read_catalog_upload_request",
+    "read_index",
+    "read_product_activity_message",
     "Credential",
     "CxmlDocument",
     "CxmlHeader",
