@@ -84,7 +84,7 @@ def _assemble(lifespan: Any = None) -> FastAPI:
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
-        openapi_tags=TAGS + [integration.TAG] + _ingress_tags(ingresses),
+        openapi_tags=[*TAGS, integration.TAG, *_ingress_tags(ingresses)],
         generate_unique_id_function=operation_id,
     )
     metrics = GatewayMetrics()

@@ -14,6 +14,7 @@ from gateway_api.http.problems import ProblemError
 from gateway_api.runtime import Runtime
 from gateway_api.services.api_keys import ApiKeyService
 from gateway_api.store.api_key_records import ApiKeyRecord
+from gateway_api.store.ports import StoreError
 
 
 async def get_runtime(request: Request) -> Runtime:
@@ -80,7 +81,12 @@ def require_scope(scope: str) -> Callable[..., Awaitable[ApiKeyRecord]]:
         record = None
         if presented:
             service = ApiKeyService(runtime.uow, clock=runtime.clock)
-            record = await run_in_threadpool(service.authenticate, presented)
+            try:
+                record = await run_in_threadpool(service.authenticate, presented)
+            except StoreError:
+                raise ProblemError(
+                    503, "Service unavailable", "the database is unavailable; retry later"
+                ) from None
         if record is None:
             raise ProblemError(
                 401,

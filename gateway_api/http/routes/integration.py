@@ -195,17 +195,20 @@ class _Call:
     ) -> JSONResponse:
         """Log the body and the refusal; answer it."""
         answer = json.dumps(refusal.body()).encode()
-        with self.runtime.uow() as uow:
-            self._log(
-                uow,
-                data,
-                answer,
-                refusal.status,
-                DocumentOutcome.REJECTED,
-                declared,
-                refusal.detail,
-            )
-            uow.commit()
+        try:
+            with self.runtime.uow() as uow:
+                self._log(
+                    uow,
+                    data,
+                    answer,
+                    refusal.status,
+                    DocumentOutcome.REJECTED,
+                    declared,
+                    refusal.detail,
+                )
+                uow.commit()
+        except StoreError:
+            pass  # the database is down: the refusal is still answered (the access log has it)
         return JSONResponse(refusal.body(), status_code=refusal.status, media_type=PROBLEM_JSON)
 
     def _replay(self, data: bytes, sha: str) -> JSONResponse | None:
