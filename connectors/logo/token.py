@@ -36,7 +36,7 @@ class LogoTokenCache:
     def __init__(self, *, clock: Clock, renew_before: timedelta) -> None:
         self._clock = clock
         self._renew_before = renew_before
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # `values` is read while a fetch holds it
         self._token: LogoToken | None = None
         self.tokens_fetched = 0
         """How many tokens were obtained so far (renewals included)."""

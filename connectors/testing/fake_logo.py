@@ -377,9 +377,7 @@ class FakeLogo:
         if not self._bearer_ok(request):
             with self._lock:
                 self.refused_bearers += 1
-            return _reply(
-                401, {"Message": "Authorization has been denied for this request."}
-            ), False
+            return _reply(401, {"Message": "Authorization has been denied for this request."}), None
         with self._lock:
             login_error = self._login_errors > 0
             if login_error:
