@@ -21,6 +21,7 @@ new. No step holds a database transaction open across the network.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -35,12 +36,14 @@ from connectors.core import (
     RateLimitedError,
     TransientError,
 )
+from connectors.core.erp import SalesOrderRequest
 from connectors.core.push import OutboundMessage, Receipt
 from connectors.core.transport import TransportAnswer, Transports
 from gateway_api.services.document_log import inbound_record, outbound_record
 from gateway_api.services.job_problems import JobProblem
 from gateway_api.services.partners import Partner, PartnerDirectory
 from gateway_api.services.retry_policy import RetryPolicy
+from gateway_api.services.sales_orders import sales_order_request
 from gateway_api.store.ports import UnitOfWork, UnitOfWorkFactory
 from gateway_api.store.records import (
     DeadLetterRecord,
@@ -49,9 +52,20 @@ from gateway_api.store.records import (
     DocumentRecord,
     OutboxRecord,
 )
-from schemas import DOCUMENT_ADAPTER, Invoice, OrderConfirmation, ShipNotice
+from schemas import (
+    DOCUMENT_ADAPTER,
+    InventorySnapshot,
+    Invoice,
+    OrderConfirmation,
+    PriceCatalog,
+    PurchaseOrder,
+    ShipNotice,
+)
 
 logger = logging.getLogger(__name__)
+
+_DELIVERABLE = (OrderConfirmation, ShipNotice, Invoice, InventorySnapshot, PriceCatalog)
+"""The canonical documents push connectors render (ERP sales orders go their own way)."""
 
 DELIVERY_STAGE = "delivery"
 """Dead-letter stage of outbound documents that could not be delivered."""
@@ -94,6 +108,10 @@ class _Prepared:
     sent_document_id: UUID
     failure: ConnectorError | None = None
     """Set when the document could not even be rendered (or failed DTD validation)."""
+    sales_order: SalesOrderRequest | None = None
+    """Set for a sales order to an ERP partner, which its connector delivers itself (look up,
+    then create) instead of a transport; `sales_order_body` is what it will send."""
+    sales_order_body: bytes = field(default=b"", repr=False)
 
 
 @dataclass(frozen=True)
@@ -176,7 +194,7 @@ class OutboxDispatcher:
                 partner_key=partner_key,
                 outbox_id=outbox_id,
             )
-            prepared = [self._prepare(record) for record in claimed]
+            prepared = [self._prepare(uow, record) for record in claimed]
             uow.documents.add(*(self._sent_record(item, now) for item in prepared))
             uow.outbox.record_sent_documents(
                 [(item.record.id, item.sent_document_id) for item in prepared]
@@ -184,14 +202,16 @@ class OutboxDispatcher:
             uow.commit()
         return prepared
 
-    def _prepare(self, record: OutboxRecord) -> _Prepared:
+    def _prepare(self, uow: UnitOfWork, record: OutboxRecord) -> _Prepared:
         partner = self._directory.get(record.partner_key)
         try:
+            if partner is not None and partner.erp is not None:
+                return self._prepare_sales_order(uow, record, partner)
             if partner is None or partner.push is None:
                 msg = f"partner {record.partner_key!r} is not configured or not enabled"
                 raise AuthError(msg)
             document = DOCUMENT_ADAPTER.validate_python(record.document)
-            if not isinstance(document, OrderConfirmation | ShipNotice | Invoice):
+            if not isinstance(document, _DELIVERABLE):
                 msg = f"{record.document_type} is not a document we deliver"
                 raise ConnectorError(msg)
             message = partner.push.render(
@@ -202,10 +222,33 @@ class OutboxDispatcher:
             return _Prepared(record, partner, None, uuid4(), failure=failure)
         return _Prepared(record, partner, message, uuid4())
 
+    def _prepare_sales_order(
+        self, uow: UnitOfWork, record: OutboxRecord, partner: Partner
+    ) -> _Prepared:
+        """A sales order for the ERP: the order as queued, its channel's customer card, and
+        the exact JSON the connector will send (for the log)."""
+        assert partner.erp is not None
+        document = DOCUMENT_ADAPTER.validate_python(record.document)
+        stored = uow.orders.get(record.order_uuid) if record.order_uuid is not None else None
+        if not isinstance(document, PurchaseOrder) or stored is None:
+            msg = f"{record.document_type} row {record.id} is not a stored order for the ERP"
+            raise ConnectorError(msg)
+        request = sales_order_request(
+            document,
+            document_number=record.payload_id,
+            channel=stored[0].partner_key,
+            directory=self._directory,
+        )
+        body = partner.erp.render_sales_order(request)
+        return _Prepared(record, partner, None, uuid4(), sales_order=request, sales_order_body=body)
+
     def _sent_record(self, item: _Prepared, now: datetime) -> DocumentRecord:
         record, message = item.record, item.message
         redacted = None
-        if message is not None:
+        if item.sales_order is not None:
+            body, content_type, kind = item.sales_order_body, "application/json", record.kind
+            detail = f"attempt {record.attempts}: sales order {item.sales_order.document_number}"
+        elif message is not None:
             body, content_type, kind = message.body, message.content_type, message.kind
             redacted = message.log_body
             detail = f"attempt {record.attempts} to {message.url}"
@@ -230,6 +273,8 @@ class OutboxDispatcher:
     # -- 2. send ------------------------------------------------------------------------------
 
     def _send(self, item: _Prepared) -> _Outcome:
+        if item.sales_order is not None:
+            return self._submit_sales_order(item, item.sales_order)
         if item.failure is not None or item.message is None or item.partner is None:
             return _Outcome(item, None, None, item.failure)
         assert item.partner.push is not None
@@ -249,6 +294,29 @@ class OutboxDispatcher:
         except ConnectorError as error:
             return _Outcome(item, _logged(answer), None, error)
         return _Outcome(item, _logged(answer), receipt, None)
+
+    def _submit_sales_order(self, item: _Prepared, request: SalesOrderRequest) -> _Outcome:
+        """The ERP connector delivers it (look up by document number, then create); its
+        receipt is logged as the answer."""
+        assert item.partner is not None
+        assert item.partner.erp is not None
+        try:
+            created = item.partner.erp.submit_sales_order(request)
+        except ConnectorError as error:
+            return _Outcome(item, None, None, error)
+        verb = "created" if created.created else "already there, nothing created"
+        text = f"sales order {created.document_number} ({created.erp_reference}): {verb}"
+        body = json.dumps(
+            {
+                "document_number": created.document_number,
+                "erp_reference": created.erp_reference,
+                "created": created.created,
+            }
+        ).encode()
+        answer = TransportAnswer(
+            status=200, body=body, headers={"content-type": "application/json"}
+        )
+        return _Outcome(item, answer, Receipt(200, text), None)
 
     # -- 3. record ----------------------------------------------------------------------------
 

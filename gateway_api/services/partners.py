@@ -44,6 +44,7 @@ from connectors.core import (
     load_connector,
 )
 from connectors.core.carrier import CarrierConnector
+from connectors.core.erp import ErpConnector
 from connectors.core.inbound import FileDropInbound, InboundConnector, Ingress
 from connectors.core.pull import PullConnector
 from connectors.core.push import PushConnector
@@ -76,6 +77,9 @@ class Partner:
     """Set when we fetch documents from this partner."""
     carrier: CarrierConnector | None = None
     """Set when the partner is a cargo carrier we book and track shipments with."""
+    erp: ErpConnector | None = None
+    """Set when the partner is the supplier's ERP: it takes every order as a sales order and
+    gives items, stock, prices and dispatches."""
     file_drop: FileDropLocation | None = field(default=None, repr=False)
     """The partner's file drop, when its connector and profile have one."""
     file_drop_connector: FileDropInbound | None = field(default=None, repr=False)
@@ -322,6 +326,7 @@ def build_partner(
     push: PushConnector | None = _as(connector, Capability.PUSH, PushConnector)
     pull: PullConnector | None = _as(connector, Capability.PULL, PullConnector)
     carrier: CarrierConnector | None = _as(connector, Capability.CARRIER, CarrierConnector)
+    erp: ErpConnector | None = _as(connector, Capability.ERP, ErpConnector)
     if inbound is not None and connector.spec.ingress is None:
         msg = f"connector {profile.connector!r} declares INBOUND but names no ingress"
         raise ConfigError(msg)
@@ -337,6 +342,7 @@ def build_partner(
         push=push,
         pull=pull,
         carrier=carrier,
+        erp=erp,
         file_drop=drop,
         file_drop_connector=drops,
         secret_values=tuple(

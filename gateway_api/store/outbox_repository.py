@@ -63,9 +63,11 @@ class SqlOutboxRepository:
         """Claim up to `limit` due rows: lease them until `lease_until` and count the attempt.
 
         Due means pending, `next_attempt_at <= now`, not leased by a live claim, and first in
-        line for its order: documents of one order go out in the order they were issued (a
-        ship notice never overtakes its confirmation, a cancellation never its invoice), so a
-        later one waits while an earlier one is pending. A dead one no longer holds the line.
+        line for its order and partner: documents of one order go out to a partner in the
+        order they were issued (a ship notice never overtakes its confirmation, a cancellation
+        never its invoice), so a later one waits while an earlier one is pending. A dead one no
+        longer holds the line. The line is per partner: the ERP's sales order being retried
+        does not hold up the buyer's confirmation of the same order, nor the other way round.
         """
         earlier = t.outbox.alias("earlier")
         filters: list[Any] = [
@@ -74,6 +76,7 @@ class SqlOutboxRepository:
             or_(_C.claimed_until.is_(None), _C.claimed_until <= now),
             ~exists().where(
                 earlier.c.order_uuid == _C.order_uuid,
+                earlier.c.partner_key == _C.partner_key,
                 earlier.c.status == OutboxStatus.PENDING.value,
                 or_(
                     earlier.c.created_at < _C.created_at,
@@ -170,6 +173,18 @@ class SqlOutboxRepository:
         )
         found = [_record(row) for row in rows]
         return found[0] if len(found) == 1 else None
+
+    def find_by_payload_id(self, partner_key: str, payload_id: str) -> OutboxRecord | None:
+        """The row we sent `partner_key` as `payload_id` (the first, should it have been
+        queued twice): how the ERP's delivery note finds the order its sales order was for."""
+        rows = self._c.execute(
+            select(t.outbox)
+            .where(_C.partner_key == partner_key, _C.payload_id == payload_id)
+            .order_by(_C.created_at, _C.id)
+            .limit(1)
+        )
+        found = [_record(row) for row in rows]
+        return found[0] if found else None
 
     def record_acknowledgment(self, outbox_id: UUID, acknowledgment: str, *, at: datetime) -> None:
         """Store what the partner's functional acknowledgement said about the document."""

@@ -330,6 +330,39 @@ class SqlOrderRepository:
             for row in rows
         ]
 
+    def awaiting_delivery(
+        self, partner_key: str, document_type: str, *, since: datetime, limit: int
+    ) -> list[Order]:
+        """Open orders received at or after `since` with no outbox row of `document_type` for
+        `partner_key` yet (the ERP's sales orders), oldest first.
+
+        An anti-join rather than a flag on the order: the outbox row itself is the record of
+        having queued it, so the two cannot disagree, and orders of every channel qualify
+        without the ingest path knowing the ERP exists.
+        """
+        o, x = t.orders.c, t.outbox.c
+        queued = (
+            select(x.id)
+            .where(
+                x.order_uuid == o.id,
+                x.partner_key == partner_key,
+                x.document_type == document_type,
+            )
+            .exists()
+        )
+        query = (
+            select(t.orders)
+            .where(
+                o.updated_at >= since,  # indexed; an order is updated no earlier than received
+                o.created_at >= since,
+                o.status == OrderStatus.OPEN.value,
+                ~queued,
+            )
+            .order_by(o.created_at, o.id)
+            .limit(limit)
+        )
+        return [_order(row) for row in self._c.execute(query)]
+
     def changed_since(self, partner_key: str, order_id: str, moment: datetime) -> bool:
         """True when the order was changed or cancelled after `moment` (its arrival aside)."""
         o, e = t.orders.c, t.order_events.c

@@ -31,12 +31,15 @@ class PartCrossReference:
     file: str
     """The CSV it came from, relative to the mappings root."""
     _skus: Mapping[str, str] = field(repr=False)
+    _parts: Mapping[str, str] = field(default_factory=dict, repr=False)
+    """Our SKU -> the partner's part id as written (the first row naming the SKU), for feeds."""
 
     @classmethod
     def from_rows(cls, rows: Iterable[tuple[str, str]], file: str) -> PartCrossReference:
         """Build from `(partner_part_id, sku)` pairs; an id mapped to two SKUs is a
         `MappingConfigError`."""
         skus: dict[str, str] = {}
+        parts: dict[str, str] = {}
         for partner_part_id, sku in rows:
             key, value = normalise_part_id(partner_part_id), sku.strip()
             if not key or not value:
@@ -45,7 +48,8 @@ class PartCrossReference:
             if known != value:
                 detail = f"part {partner_part_id.strip()!r} maps to both {known!r} and {value!r}"
                 raise MappingConfigError(file, detail)
-        return cls(file, skus)
+            parts.setdefault(value, partner_part_id.strip())
+        return cls(file, skus, parts)
 
     @classmethod
     def from_csv(cls, data: bytes, file: str) -> PartCrossReference:
@@ -56,6 +60,15 @@ class PartCrossReference:
     def find(self, partner_part_id: str) -> str | None:
         """Our SKU for a partner part id, or `None`."""
         return self._skus.get(normalise_part_id(partner_part_id))
+
+    def part_for(self, sku: str) -> str | None:
+        """The partner's part id for our SKU (the first the table names), or `None`: how a
+        stock or price feed names the item to this partner."""
+        return self._parts.get(sku.strip())
+
+    def skus(self) -> frozenset[str]:
+        """Every SKU the table maps to: the items this partner buys."""
+        return frozenset(self._parts)
 
     def __len__(self) -> int:
         return len(self._skus)

@@ -131,6 +131,56 @@ class Deadlines(_ProfileModel):
     returned, or cancelled) within this many days of pickup."""
 
 
+class InventoryFeed(_ProfileModel):
+    """What the partner's stock feed shows (X12 846, EDIFACT INVRPT, cXML
+    ProductActivityMessage)."""
+
+    locations: tuple[Annotated[str, StringConstraints(min_length=1)], ...] = ()
+    """Our stock locations the partner sees (one figure per item and location); empty: every
+    location."""
+
+
+class PriceFeed(_ProfileModel):
+    """What the partner's price and catalogue feed shows (X12 832, EDIFACT PRICAT, cXML
+    CatalogUploadRequest)."""
+
+    price_list: Annotated[str, StringConstraints(min_length=1)] = "default"
+    """The ERP price list the partner buys from."""
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
+    """Only prices in this currency; null: every currency on the price list."""
+
+
+class Feeds(_ProfileModel):
+    """The stock and price feeds we send the partner: deltas since its last feed."""
+
+    items: Literal["crossref", "all"] = "crossref"
+    """`crossref`: only items in the partner's part cross-reference (the catalogue it buys
+    from); `all`: every item, named by our SKU where it has no part number of its own."""
+    part_number: Literal["buyer", "supplier"] = "buyer"
+    """Which id the cross-reference's partner part number is on the partner's side: the
+    buyer's own part number (X12 BP, cXML BuyerPartID) or our part number as the buyer knows
+    it (X12 VN, cXML SupplierPartID)."""
+    max_items_per_document: Annotated[int, Field(ge=1, le=100_000)] = 5_000
+    """A larger delta is split over several documents (partners cap document sizes)."""
+    inventory: InventoryFeed | None = None
+    """The stock feed; null: the partner takes none."""
+    prices: PriceFeed | None = None
+    """The price feed; null: the partner takes none."""
+
+
+class ErpCustomer(_ProfileModel):
+    """Who this partner's orders are for in the supplier's ERP."""
+
+    customer_code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+    """The ERP's customer card code (LOGO `ARP_CODE`) the partner's sales orders are booked
+    to; the card is created from the order's buyer when the ERP has none."""
+    customer_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] | None = (
+        None
+    )
+    """The card's name when it has to be created; default: the order's buyer, else the
+    partner's display name."""
+
+
 def _valid_timezone(value: str) -> str:
     try:
         ZoneInfo(value)
@@ -212,6 +262,11 @@ class PartnerProfile(_ProfileModel):
     us orders, absent for those that never do (a cargo carrier)."""
     deadlines: Deadlines = Field(default_factory=Deadlines)
     """Service levels reconciliation checks (confirmation, shipping, acknowledgement, outbox)."""
+    feeds: Feeds | None = None
+    """The stock and price feeds the partner takes; null: none."""
+    erp: ErpCustomer | None = None
+    """The ERP customer card the partner's orders are booked to; null: a card named after the
+    partner key (`B2C-<KEY>`, upper case), created from the order's buyer when missing."""
 
     @model_validator(mode="after")
     def _order_senders_say_how_parts_map(self) -> PartnerProfile:

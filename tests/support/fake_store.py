@@ -507,6 +507,26 @@ class FakeOrderRepository(OrderRepository):
         events = self._uow.tables.order_events
         return [events[key] for key in sorted(k for k in events if k[0] == order_uuid)]
 
+    def awaiting_delivery(
+        self, partner_key: str, document_type: str, *, since: datetime, limit: int
+    ) -> list[Order]:
+        queued = {
+            r.order_uuid
+            for r in self._uow.tables.outbox.values()
+            if r.partner_key == partner_key and r.document_type == document_type
+        }
+        rows = sorted(
+            (
+                r
+                for r in self._uow.tables.orders.values()
+                if r.created_at >= since
+                and r.status == OrderStatus.OPEN.value
+                and r.id not in queued
+            ),
+            key=lambda r: (r.created_at, r.id),
+        )
+        return [r.order() for r in rows[:limit]]
+
     def changed_since(self, partner_key: str, order_id: str, moment: datetime) -> bool:
         row = self._find(partner_key, order_id)
         return row is not None and any(
@@ -622,7 +642,9 @@ class FakeOutboxRepository(OutboxRepository):
 
         def waits(row: OutboxRecord) -> bool:
             return row.order_uuid is not None and any(
-                e.order_uuid == row.order_uuid and (e.created_at, e.id) < (row.created_at, row.id)
+                e.order_uuid == row.order_uuid
+                and e.partner_key == row.partner_key
+                and (e.created_at, e.id) < (row.created_at, row.id)
                 for e in pending
             )
 
@@ -709,6 +731,17 @@ class FakeOutboxRepository(OutboxRepository):
             if r.partner_key == partner_key and r.ack_key == ack_key
         ]
         return found[0] if len(found) == 1 else None
+
+    def find_by_payload_id(self, partner_key: str, payload_id: str) -> OutboxRecord | None:
+        found = sorted(
+            (
+                r
+                for r in self._uow.tables.outbox.values()
+                if r.partner_key == partner_key and r.payload_id == payload_id
+            ),
+            key=lambda r: (r.created_at, r.id),
+        )
+        return found[0] if found else None
 
     def record_acknowledgment(self, outbox_id: UUID, acknowledgment: str, *, at: datetime) -> None:
         _update(
