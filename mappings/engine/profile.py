@@ -267,6 +267,10 @@ class PartnerProfile(_ProfileModel):
     erp: ErpCustomer | None = None
     """The ERP customer card the partner's orders are booked to; null: a card named after the
     partner key (`B2C-<KEY>`, upper case), created from the order's buyer when missing."""
+    catalog_pull: tuple[Literal["products", "prices", "stock"], ...] = ()
+    """For an ERP partner that cannot push to the integration API: what the `erp_pull` DAG
+    reads from it instead (items and prices from a cursor, the whole stock view), applied
+    like a push. Empty: the ERP pushes (or the partner is no ERP)."""
 
     @model_validator(mode="after")
     def _order_senders_say_how_parts_map(self) -> PartnerProfile:
