@@ -116,9 +116,21 @@ class LogoConnector:
         """The customer's code, after creating its `Arps` card when LOGO has none."""
         code = customer.code
         if self._retry(lambda: self._find_customer(code), f"find customer {code}") is None:
-            self._create_once(
-                ARPS, customer_body(customer), lambda: self._find_customer(code), f"customer {code}"
-            )
+            try:
+                self._create_once(
+                    ARPS,
+                    customer_body(customer),
+                    lambda: self._find_customer(code),
+                    f"customer {code}",
+                )
+            except PermanentError:
+                # Two sales orders of one new channel are delivered in parallel: both find no
+                # card, both create it, and LOGO refuses the second ("... zaten var"). The card
+                # exists then, which is all this call promises; any other refusal stands.
+                if self._retry(lambda: self._find_customer(code), f"find customer {code}") is None:
+                    raise
+                logger.info("logo: customer card %s was created meanwhile", code)
+                return code
             logger.info("logo: customer card %s created", code)
         return code
 
