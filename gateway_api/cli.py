@@ -234,6 +234,15 @@ def demo(
             f"tracking number {shipment['tracking_number']}, {shipment['status']}; "
             f"ship notice {shipment['ship_notice']} sent at pickup"
         )
+    if summary.erp:
+        erp = summary.erp
+        console.print(
+            f"LOGO: {len(erp['sales_orders'])} sales orders created (one per order of every "
+            f"channel); its delivery note {erp['delivery_note']} of {erp['order']} sent "
+            f"{erp['ship_notices']} ship notice to coupa-demo; feeds to the retailer: "
+            f"{erp['feeds']['edi-demo']['846_items']} stock and "
+            f"{erp['feeds']['edi-demo']['832_items']} price items"
+        )
     console.print(
         f"{summary.documents_written} documents written to {out / 'documents'}; "
         f"{summary.failed_attempts} failed attempts retried during the outage; "

@@ -9,6 +9,10 @@ our 997 in the response, and receives 855, 856 and 810 (answering each with its 
 A fourth Coupa order ships with Yurtici Kargo: booked through the API with a fake Yurtici
 (SOAP, driven through zeep by the WSDL the connector ships), picked up, and the tracking run
 sends Coupa the ship notice with Yurtici's tracking number; then it is delivered.
+Then the ERP: LOGO (a fake LOGO REST service) pushes products, stock and prices through the
+integration API; the retailer gets its stock (846) and price (832) feeds; every order of every
+channel becomes a sales order in LOGO, once; and a LOGO delivery note for a fifth Coupa order
+comes back as Coupa's ship notice.
 Every document the hub received and sent (with the partners' answers) is written to the output
 directory from the hub's document log, in conversation order (`gateway_api.demo.files`).
 """
@@ -25,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import httpx
 
@@ -39,17 +44,28 @@ from connectors.formats.x12 import (
 )
 from connectors.testing.cxml_documents import LineSpec, TradingPartners
 from connectors.testing.fake_carrier import FakeCarrierServer
+from connectors.testing.fake_logo import FakeLogo
 from connectors.testing.fake_platform import FakeProcurementPlatform
 from connectors.testing.fake_platform_server import FakePlatform
 from connectors.testing.fake_retailer import BASE_URL as RETAILER_URL
 from connectors.testing.fake_retailer import FakeRetailer
 from gateway_api.demo.carriers import live_carrier
+from gateway_api.demo.erp import ERP_PARTNER, demo_items, live_erp
 from gateway_api.demo.files import clear_previous_run, conversation_order, write_documents
 from gateway_api.demo.platforms import fake_platform_for, point_profile_at
 from gateway_api.http.threaded_server import serve_in_thread
 from gateway_api.runtime import Runtime, build_runtime
-from gateway_api.services.jobs import dispatch_outbox, track_shipments
+from gateway_api.services.api_keys import ApiKeyService
+from gateway_api.services.jobs import (
+    dispatch_outbox,
+    pull_from_erp,
+    queue_sales_orders,
+    sync_inventory,
+    sync_prices,
+    track_shipments,
+)
 from gateway_api.services.partners import PartnerDirectory
+from gateway_api.services.sales_orders import document_number
 from gateway_api.settings import Environment, Settings
 from gateway_api.store.engine import build_engine
 from gateway_api.store.migrate import upgrade
@@ -60,7 +76,7 @@ DEMO_PARTNERS = ("coupa-demo", "ariba-demo", "jaggaer-demo")
 EDI_PARTNER = "edi-demo"
 CARRIER_PARTNER = "yurtici-demo"
 EDI_TOKEN = "edi-demo-token"  # noqa: S105 - the demo profile's public demo value
-X12_KINDS = ("855", "856", "810")
+X12_KINDS = ("855", "856", "810", "846", "832")
 Say = Callable[[str], None]
 
 
@@ -90,6 +106,8 @@ class DemoSummary:
     dead_letters: int = 0
     shipments: dict[str, dict[str, str | None]] = field(default_factory=dict)
     """Carrier shipments by reference: carrier, tracking number, status, ship notice."""
+    erp: dict[str, Any] = field(default_factory=dict)
+    """What reached the ERP and came back: rows pushed, feeds, sales orders, delivery note."""
 
     def as_dict(self) -> dict[str, Any]:
         """JSON form (written as summary.json)."""
@@ -101,6 +119,7 @@ class DemoSummary:
             "documents_written": self.documents_written,
             "dead_letters": self.dead_letters,
             "shipments": self.shipments,
+            "erp": self.erp,
         }
 
 
@@ -133,6 +152,7 @@ def run_demo(out_dir: Path, *, say: Say = print, dtd_dir: Path | None = None) ->
         engine.dispose()
         platforms = stack.enter_context(_platforms(mappings, clock, dtd_dir))
         yurtici = stack.enter_context(_carrier(mappings, clock))
+        logo = stack.enter_context(live_erp(mappings, clock=clock))
         retailer = FakeRetailer()
         point_profile_at(
             mappings, EDI_PARTNER, dict.fromkeys(X12_KINDS, f"{RETAILER_URL}/edi/inbound")
@@ -141,8 +161,9 @@ def run_demo(out_dir: Path, *, say: Say = print, dtd_dir: Path | None = None) ->
         http = httpx.Client(timeout=30.0, mounts={RETAILER_URL: retailer.transport()})
         runtime = build_runtime(settings, clock=clock, http=http)
         runtime.sync_partners()
+        queue_sales_orders(runtime)  # LOGO is connected now: every order from here on reaches it
         base_url = stack.enter_context(serve_in_thread(runtime))
-        say(f"gateway on {base_url}; fake platforms: {', '.join(platforms)}")
+        say(f"gateway on {base_url}; fake platforms: {', '.join(platforms)}; fake LOGO")
         _script(
             runtime, base_url=base_url, platforms=platforms, clock=clock, summary=summary, say=say
         )
@@ -155,6 +176,16 @@ def run_demo(out_dir: Path, *, say: Say = print, dtd_dir: Path | None = None) ->
             summary=summary,
             say=say,
         )
+        _erp_script(
+            runtime,
+            base_url=base_url,
+            platform=platforms["coupa-demo"],
+            erp=logo,
+            items=demo_items(mappings),
+            summary=summary,
+            say=say,
+        )
+        summary.dead_letters = len(runtime.dead_letters.list(status="open"))
         summary.documents_written = _write_documents(runtime, out_dir)
         summary.received_by_platform = {
             key: [f"{r.kind} {r.payload_id}" for r in platform.received]
@@ -268,6 +299,102 @@ def _carrier_script(
     api.close()
 
 
+def _erp_script(
+    runtime: Runtime,
+    *,
+    base_url: str,
+    platform: FakePlatform,
+    erp: FakeLogo,
+    items: list[tuple[str, str]],
+    summary: DemoSummary,
+    say: Say,
+) -> None:
+    """LOGO pushes its catalogue; the feeds go out; orders become sales orders; a delivery
+    note becomes a ship notice."""
+    key = ApiKeyService(runtime.uow, clock=runtime.clock).create(
+        ERP_PARTNER, ["products", "stock", "prices"]
+    )
+    api = httpx.Client(
+        base_url=base_url, timeout=30.0, headers={"Authorization": f"Bearer {key.key}"}
+    )
+    pushed: dict[str, int] = {}
+    rows: dict[str, list[dict[str, str]]] = {
+        "products": [{"sku": sku, "name": name, "unit_of_measure": "EA"} for sku, name in items],
+        "stock": [
+            {
+                "sku": sku,
+                "location": "MAIN",
+                "quantity_on_hand": str(100 * n),
+                "unit_of_measure": "EA",
+            }
+            for n, (sku, _) in enumerate(items, start=1)
+        ],
+        "prices": [
+            {
+                "sku": sku,
+                "price_list": "default",
+                "currency": "USD",
+                "unit_price": f"{4 + n}.50",
+                "unit_of_measure": "EA",
+            }
+            for n, (sku, _) in enumerate(items, start=1)
+        ],
+    }
+    for what, batch in rows.items():
+        answer = api.post(f"/api/v1/integration/{what}", json={"rows": batch})
+        if answer.status_code != 200 or answer.json()["rejected"]:
+            msg = f"LOGO's {what} push was refused: {answer.status_code} {answer.text[:300]}"
+            raise RuntimeError(msg)
+        pushed[what] = answer.json()["applied"]
+    say(
+        f"{ERP_PARTNER}: pushed {pushed['products']} products, {pushed['stock']} stock levels "
+        f"and {pushed['prices']} prices through the integration API"
+    )
+    stock = sync_inventory(runtime, partner_key=EDI_PARTNER)
+    prices = sync_prices(runtime, partner_key=EDI_PARTNER)
+    if stock.problems or prices.problems or not stock.documents or not prices.documents:
+        msg = f"the feeds to {EDI_PARTNER} failed: {[*stock.problems, *prices.problems]}"
+        raise RuntimeError(msg)
+    say(
+        f"{EDI_PARTNER}: stock feed {stock.items} items (846), price feed {prices.items} items "
+        "(832), only the items in its cross-reference, by its part numbers"
+    )
+    _dispatch(runtime, summary, say)
+
+    order = _place_order(
+        runtime,
+        httpx.Client(base_url=base_url, timeout=30.0),
+        base_url=base_url,
+        platform=platform,
+        key="coupa-demo",
+        order_id="DEMO-005",
+    )
+    queued = queue_sales_orders(runtime)
+    say(f"{ERP_PARTNER}: {queued.queued} orders of every channel queued as sales orders")
+    _dispatch(runtime, summary, say)
+    number = document_number(UUID(order))
+    created = erp.orders_with(number)
+    if len(created) != 1:
+        msg = f"LOGO holds {len(created)} sales orders numbered {number}, not one"
+        raise RuntimeError(msg)
+    note = erp.dispatch(number, carrier="YURTICI", tracking="YK-DEMO-005")
+    read = pull_from_erp(runtime, partner_key=ERP_PARTNER).as_dict()
+    say(
+        f"{ERP_PARTNER}: sales order {number} shipped in LOGO (delivery note {note}); "
+        f"{read['ship_notices']} ship notice queued for coupa-demo"
+    )
+    _dispatch(runtime, summary, say)
+    summary.erp = {
+        "order": "DEMO-005",
+        "pushed": pushed,
+        "feeds": {EDI_PARTNER: {"846_items": stock.items, "832_items": prices.items}},
+        "sales_orders": [o["DOC_NUMBER"] for o in erp.sales_orders],
+        "delivery_note": note,
+        "ship_notices": read["ship_notices"],
+    }
+    api.close()
+
+
 def _script(
     runtime: Runtime,
     *,
@@ -337,7 +464,6 @@ def _script(
         _act(api, order, "invoices", {"tax_rate": "8.25", "payment_terms_days": 30})
     say("shipped the rest and invoiced every order")
     _dispatch(runtime, summary, say)
-    summary.dead_letters = len(runtime.dead_letters.list(status="open"))
     api.close()
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from gateway_api.runtime import Runtime
+from gateway_api.services.erp_pull import ErpPull, ErpPullReport
+from gateway_api.services.feeds import Feed, FeedReport, FeedService, takes_feed
 from gateway_api.services.file_drops import FileDropReport, poll_file_drops
 from gateway_api.services.job_problems import JobFailedError, JobProblem, ProblemKind
 from gateway_api.services.outbox_dispatch import DispatchReport
@@ -19,6 +21,7 @@ from gateway_api.services.partners import Partner
 from gateway_api.services.pulls import PullReport
 from gateway_api.services.reconciliation import reconcile
 from gateway_api.services.retention import RetentionReport, purge_raw_documents
+from gateway_api.services.sales_orders import SalesOrderQueue, SalesOrderQueueReport
 from gateway_api.services.scheduled_replay import ScheduledReplay, ScheduledReplayReport
 from gateway_api.services.shipments import TrackingRunReport
 from gateway_api.store.job_tags import tagged_with
@@ -90,6 +93,50 @@ def track_shipments(
     return runtime.shipments.track(partner_key, limit=max_documents)
 
 
+def queue_sales_orders(
+    runtime: Runtime, *, partner_key: str | None = None, max_documents: int | None = None
+) -> SalesOrderQueueReport:
+    """Queue every open order of every channel for the ERP (each once) as a sales order in the
+    outbox, where the dispatcher delivers it; see `sales_orders.SalesOrderQueue`."""
+    del max_documents  # a run queues everything due, in batches of its own
+    queue = SalesOrderQueue(runtime.uow, runtime.directory, clock=runtime.clock)
+    return queue.run(partner_key=partner_key)
+
+
+def pull_from_erp(
+    runtime: Runtime, *, partner_key: str | None = None, max_documents: int | None = None
+) -> ErpPullReport:
+    """Read each ERP's delivery notes (the buyers' ship notices) and, for an ERP that cannot
+    push, its items, prices and stock; see `erp_pull.ErpPull`."""
+    del max_documents  # a pull runs until the ERP has nothing new
+    pull = ErpPull(runtime.uow, runtime.directory, runtime.fulfilment, clock=runtime.clock)
+    return pull.run(partner_key=partner_key)
+
+
+def _feed(feed: Feed, runtime: Runtime, partner_key: str | None) -> FeedReport:
+    if partner_key is None:
+        return FeedReport(feed)  # `run_by_partner` runs a feed partner by partner
+    return FeedService(runtime.uow, runtime.directory, clock=runtime.clock).run(feed, partner_key)
+
+
+def sync_inventory(
+    runtime: Runtime, *, partner_key: str | None = None, max_documents: int | None = None
+) -> FeedReport:
+    """Queue the stock that changed since the partner's last feed, in its format (846, INVRPT,
+    ProductActivityMessage); see `feeds.FeedService`."""
+    del max_documents  # a feed sends every change since its cursor
+    return _feed("inventory", runtime, partner_key)
+
+
+def sync_prices(
+    runtime: Runtime, *, partner_key: str | None = None, max_documents: int | None = None
+) -> FeedReport:
+    """Queue the prices and catalogue changes since the partner's last feed (832, PRICAT,
+    CatalogUploadRequest); see `feeds.FeedService`."""
+    del max_documents  # a feed sends every change since its cursor
+    return _feed("prices", runtime, partner_key)
+
+
 class JobReport(Protocol):
     """What every job returns: a JSON-ready summary and whether something needs a person."""
 
@@ -120,6 +167,10 @@ JOBS: dict[str, Job] = {
     "purge-raw-documents": purge_raw_document_bodies,
     "reconcile": reconcile,
     "track-shipments": track_shipments,
+    "queue-sales-orders": queue_sales_orders,
+    "erp-pull": pull_from_erp,
+    "sync-inventory": sync_inventory,
+    "sync-prices": sync_prices,
 }
 """Jobs by the name `b2connect jobs run <name>` takes."""
 
@@ -139,13 +190,19 @@ class JobScope:
 
 
 SCOPES: dict[str, JobScope] = {
-    "dispatch-outbox": JobScope(lambda p: p.push is not None, sweeps_the_rest=True),
+    "dispatch-outbox": JobScope(
+        lambda p: p.push is not None or p.erp is not None, sweeps_the_rest=True
+    ),
     "poll-file-drops": JobScope(lambda p: p.file_drop is not None and p.inbound is not None),
     "pull-orders": JobScope(lambda p: p.pull is not None),
     "replay-dead-letters": JobScope(lambda _p: False),
     "purge-raw-documents": JobScope(lambda _p: False),
     "reconcile": JobScope(lambda _p: False),
     "track-shipments": JobScope(lambda p: p.carrier is not None),
+    "queue-sales-orders": JobScope(lambda p: p.erp is not None),
+    "erp-pull": JobScope(lambda p: p.erp is not None),
+    "sync-inventory": JobScope(lambda p: takes_feed(p, "inventory") is not None),
+    "sync-prices": JobScope(lambda p: takes_feed(p, "prices") is not None),
 }
 
 

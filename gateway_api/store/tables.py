@@ -249,6 +249,7 @@ outbox = Table(
     Index("ix_outbox_due", "status", "next_attempt_at"),
     Index("ix_outbox_order", "order_uuid"),
     Index("ix_outbox_ack_key", "partner_key", "ack_key"),
+    Index("ix_outbox_payload_id", "partner_key", "payload_id"),
     comment="Documents to deliver, committed with the state change that produced them.",
 )
 

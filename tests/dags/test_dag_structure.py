@@ -20,6 +20,9 @@ EXPECTED = {
     "reconciliation": timedelta(hours=1),
     "raw_document_retention": timedelta(days=1),
     "track_shipments": timedelta(minutes=30),
+    "erp_pull": timedelta(minutes=5),
+    "sync_inventory": timedelta(minutes=15),
+    "sync_prices": timedelta(hours=1),
 }
 PARSE_BUDGET_SECONDS = 10.0
 """The whole folder, in a process that has imported Airflow (about 1 s here)."""
@@ -85,7 +88,30 @@ def test_partner_fan_out_is_mapped_at_run_time(bag: Any, dag_id: str) -> None:
     assert [u.task_id for u in mapped[0].upstream_list] == ["partners"]
 
 
-@pytest.mark.parametrize("dag_id", ["outbox_sweep", "reconciliation"])
+@pytest.mark.parametrize(
+    ("dag_id", "steps"),
+    [
+        ("erp_pull", ["queue_sales_orders", "deliver_sales_orders", "read_erp"]),
+        ("sync_inventory", ["queue_feed", "deliver"]),
+        ("sync_prices", ["queue_feed", "deliver"]),
+    ],
+)
+def test_partner_steps_are_mapped_over_the_same_partners_in_order(
+    bag: Any, dag_id: str, steps: list[str]
+) -> None:
+    """Each step is one mapped task per partner, all expanded over the partners resolved at
+    run time, and each waits for the one before (a sales order is delivered after it is
+    queued; the ERP is read after the orders reached it)."""
+    from airflow.sdk.definitions.mappedoperator import MappedOperator
+
+    dag = bag.dags[dag_id]
+    mapped = {t.task_id: t for t in dag.tasks if isinstance(t, MappedOperator)}
+    assert sorted(mapped) == sorted(steps)
+    for before, step in zip(["partners", *steps], steps, strict=False):
+        assert before in {u.task_id for u in mapped[step].upstream_list}, (before, step)
+
+
+@pytest.mark.parametrize("dag_id", ["outbox_sweep", "reconciliation", "erp_pull"])
 def test_flows_with_a_deadline_alert_on_it(bag: Any, dag_id: str) -> None:
     (alert,) = bag.dags[dag_id].deadline
     assert alert.interval <= timedelta(minutes=30)

@@ -66,6 +66,31 @@ FILES = [
     "045-inbound-coupa-demo-Response.xml",
     "046-outbound-coupa-demo-ShipNoticeRequest.xml",
     "047-inbound-coupa-demo-Response.xml",
+    # The ERP: LOGO pushes products, stock and prices (each call logged with its answer)...
+    "048-inbound-logo-demo-integration.products.json",
+    "049-outbound-logo-demo-integration.products.answer.json",
+    "050-inbound-logo-demo-integration.stock.json",
+    "051-outbound-logo-demo-integration.stock.answer.json",
+    "052-inbound-logo-demo-integration.prices.json",
+    "053-outbound-logo-demo-integration.prices.answer.json",
+    # ...the retailer's stock and price feeds, each answered with its 997...
+    "054-outbound-edi-demo-846.x12",
+    "055-inbound-edi-demo-997.x12",
+    "056-outbound-edi-demo-832.x12",
+    "057-inbound-edi-demo-997.x12",
+    # ...a fifth Coupa order, then every order of every channel as a sales order in LOGO...
+    "058-inbound-coupa-demo-OrderRequest.xml",
+    "059-outbound-coupa-demo-Response.xml",
+    *(
+        f"{n:03d}-outbound-logo-demo-SalesOrder.json"
+        if n % 2 == 0
+        else f"{n:03d}-inbound-logo-demo-Response.json"
+        for n in range(60, 72)
+    ),
+    # ...and LOGO's delivery note of DEMO-005 read back as Coupa's ship notice.
+    "072-inbound-logo-demo-SalesDispatch.json",
+    "073-outbound-coupa-demo-ShipNoticeRequest.xml",
+    "074-inbound-coupa-demo-Response.xml",
 ]
 
 
@@ -79,7 +104,7 @@ def _run(out: Path) -> list[str]:
 def test_demo_runs_end_to_end_and_writes_every_document(tmp_path: Path) -> None:
     out = tmp_path / "demo"
     (out / "documents").mkdir(parents=True)
-    (out / "documents" / "048-outbound-coupa-demo-Stale.xml").write_text("from an earlier run")
+    (out / "documents" / "075-outbound-coupa-demo-Stale.xml").write_text("from an earlier run")
     (out / "documents" / "notes.txt").write_text("not the demo's")
     files = _run(out)
 
@@ -94,7 +119,7 @@ def test_demo_runs_end_to_end_and_writes_every_document(tmp_path: Path) -> None:
     for key in ("ariba-demo", "jaggaer-demo"):
         assert [entry.split()[0] for entry in received[key]] == EXPECTED, key
     coupa = [entry.split()[0] for entry in received["coupa-demo"]]
-    assert coupa == [*EXPECTED, "ConfirmationRequest", "ShipNoticeRequest"]
+    assert coupa == [*EXPECTED, "ConfirmationRequest", "ShipNoticeRequest", "ShipNoticeRequest"]
     # The Yurtici shipment: booked, picked up (its ship notice), delivered.
     ((reference, shipment),) = summary["shipments"].items()
     assert shipment["carrier"] == "yurtici-demo"
@@ -113,7 +138,20 @@ def test_demo_runs_end_to_end_and_writes_every_document(tmp_path: Path) -> None:
         "855 ISA13 000000002",
         "856 ISA13 000000003",
         "810 ISA13 000000004",
+        "846 ISA13 000000005",
+        "832 ISA13 000000006",
     ]
+    # The ERP: every order of every channel is one sales order in LOGO; the delivery note of
+    # DEMO-005 became Coupa's ship notice, with LOGO's carrier and tracking number.
+    erp = summary["erp"]
+    assert erp["pushed"] == {"products": 10, "stock": 10, "prices": 10}
+    assert erp["feeds"] == {"edi-demo": {"846_items": 3, "832_items": 3}}
+    assert len(erp["sales_orders"]) == len(set(erp["sales_orders"])) == 6
+    assert erp["ship_notices"] == 1
+    stock = (out / "documents" / "054-outbound-edi-demo-846.x12").read_text()
+    assert "LIN*1*SK*B2C-1001*VN*AC-1001~" in stock  # our SKU and the retailer's number
+    erp_notice = (out / "documents" / "073-outbound-coupa-demo-ShipNoticeRequest.xml").read_text()
+    assert ">YK-DEMO-005</ShipmentIdentifier>" in erp_notice
     assert summary["failed_attempts"] >= 1  # the Coupa outage
     assert summary["dead_letters"] == 0
 
@@ -121,7 +159,7 @@ def test_demo_runs_end_to_end_and_writes_every_document(tmp_path: Path) -> None:
     assert files == [*FILES, "notes.txt"]
     assert summary["documents_written"] == len(FILES)
     sent = [name for name in files if "-outbound-" in name and "Request" in name]
-    assert len(sent) == 15
+    assert len(sent) == 16
     for name in sent:
         assert b"<SharedSecret>***</SharedSecret>" in (out / "documents" / name).read_bytes()
 

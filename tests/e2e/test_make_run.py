@@ -33,6 +33,9 @@ EXPECTED_DAGS = {
     "reconciliation",
     "raw_document_retention",
     "track_shipments",
+    "erp_pull",
+    "sync_inventory",
+    "sync_prices",
 }
 
 
