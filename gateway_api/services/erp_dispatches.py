@@ -32,6 +32,7 @@ from connectors.core.erp import ErpDispatch
 from gateway_api.domain.fulfilment import (
     FulfilmentConflictError,
     FulfilmentError,
+    FulfilmentInputError,
     LineQuantity,
     ShipCommand,
 )
@@ -158,9 +159,15 @@ class ErpDispatchReader:
 
     def _ship_command(self, order_uuid: UUID, dispatch: ErpDispatch) -> ShipCommand:
         """The ship notice the note means: its quantities on the order's lines of each SKU that
-        may still ship, in line order."""
+        may still ship, in line order.
+
+        What the note's earlier lines took counts against a line (two note lines of one SKU
+        fill the order's lines of that SKU one after the other). A note that ships nothing of
+        the order (no line, or only zero quantities) is refused: an empty `ShipCommand` would
+        mean "everything that may still ship".
+        """
         view = self._fulfilment.view(order_uuid)
-        progress = view.fulfilment.progress()
+        remaining = {n: p.shippable for n, p in view.fulfilment.progress().items()}
         lines = view.fulfilment.order.current.lines
         allocated: list[LineQuantity] = []
         for shipped in dispatch.lines:
@@ -168,9 +175,10 @@ class ErpDispatchReader:
             for line in lines:
                 if line.sku != shipped.sku or left <= 0:
                     continue
-                take = min(left, progress[line.line_number].shippable)
+                take = min(left, remaining[line.line_number])
                 if take > 0:
                     allocated.append(LineQuantity(line.line_number, take))
+                    remaining[line.line_number] -= take
                     left -= take
             if left > 0:
                 msg = (
@@ -178,6 +186,9 @@ class ErpDispatchReader:
                     "order: no line of that SKU has that much left to ship"
                 )
                 raise FulfilmentConflictError(msg)
+        if not allocated:
+            msg = f"delivery note {dispatch.reference} ships no quantity of this order"
+            raise FulfilmentInputError(msg)
         carrier = (
             (Identifier(scheme="companyName", value=dispatch.carrier),) if dispatch.carrier else ()
         )
