@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -18,12 +19,19 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from connectors.testing.fake_coupa_rest import FakeCoupaRest
+from connectors.testing.fake_logo import FakeLogo
 from connectors.testing.fake_platform_server import FakePlatform
+from connectors.testing.fake_retailer import FakeRetailer
 from gateway_api.demo.carriers import live_carrier
+from gateway_api.demo.erp import live_erp
+from gateway_api.demo.platforms import point_profile_at
 from gateway_api.http.app import create_app
 from gateway_api.runtime import Runtime, build_runtime
+from gateway_api.services.catalog import CatalogService
+from gateway_api.services.sales_orders import document_number
 from gateway_api.settings import Settings, get_settings
 from gateway_api.store import tables as t
+from schemas import Price, Product, StockLevel
 from schemas.carrier import TrackingStatus
 from tests.dags.conftest import DAGS_DIR
 from tests.integration.test_coupa_pull import CLIENT_ID, CLIENT_SECRET, PARTNER
@@ -415,3 +423,100 @@ def test_track_shipments_sends_the_ship_notice_at_pickup_once(
     with hub.uow() as uow:
         issued = uow.fulfilment.for_order(UUID(order["id"]))
     assert [d.document_type for d in issued] == ["order_confirmation", "ship_notice"]
+
+
+# -- erp_pull, sync_inventory, sync_prices --------------------------------------------------------
+
+
+@pytest.fixture
+def logo(mappings_dir: Path) -> Iterator[FakeLogo]:
+    """The fake LOGO on 127.0.0.1 with the demo items; the copied logo-demo profile points at
+    it (the tasks build their own runtime from the profiles)."""
+    with live_erp(mappings_dir, clock=FakeClock()) as fake:
+        yield fake
+
+
+@pytest.fixture
+def live_retailer(mappings_dir: Path) -> Iterator[FakeRetailer]:
+    """The X12 retailer over real HTTP, the edi-demo profile's endpoints pointed at it."""
+    retailer = FakeRetailer()
+    with retailer.serve() as base_url:
+        kinds = ("855", "856", "810", "846", "832")
+        point_profile_at(mappings_dir, "edi-demo", dict.fromkeys(kinds, f"{base_url}/edi"))
+        yield retailer
+
+
+def test_erp_pull_makes_one_sales_order_and_turns_the_delivery_note_into_a_ship_notice(
+    dags: dict[str, Any], hub: Runtime, logo: FakeLogo
+) -> None:
+    state, tasks = run(dags["erp_pull"])  # LOGO is connected: from now on every order goes
+    assert state == "success", tasks
+    with TestClient(create_app(runtime=hub)) as api:
+        body = retailer_interchange(order_850("ERP-DAG-1", [("AC-1001", 3, "4.50")]))
+        headers = {"Authorization": "Bearer edi-demo-token"}
+        assert api.post("/edi/x12/edi-demo", content=body, headers=headers).status_code == 200
+        (order,) = api.get("/orders", params={"partner": "edi-demo"}).json()
+
+    state, tasks = run(dags["erp_pull"])
+    assert state == "success", tasks
+    for step in ("queue_sales_orders", "deliver_sales_orders", "read_erp"):
+        assert tasks[f"{step}[0]"] == ("success", 1), tasks
+    number = document_number(UUID(order["id"]))
+    assert len(logo.orders_with(number)) == 1
+
+    note = logo.dispatch(number, carrier="YURTICI", tracking="YK-DAG-1")
+    state, tasks = run(dags["erp_pull"])
+    assert state == "success", tasks
+    state, _ = run(dags["erp_pull"])  # again: nothing new, nothing twice
+    assert state == "success"
+    assert len(logo.orders_with(number)) == 1
+    with hub.uow() as uow:
+        issued = uow.fulfilment.for_order(UUID(order["id"]))
+    assert [(d.document_type, d.business_id) for d in issued] == [("ship_notice", note)]
+    sent = {(task, kind) for task, _index, kind in tagged(hub, "erp_pull")}
+    assert ("deliver_sales_orders", "SalesOrder") in sent
+    assert ("read_erp", "SalesDispatch") in sent
+
+
+def test_sync_inventory_and_prices_send_the_retailer_only_what_changed(
+    dags: dict[str, Any], hub: Runtime, live_retailer: FakeRetailer
+) -> None:
+    catalog = CatalogService(hub.uow, clock=hub.clock)
+    catalog.apply_stock(
+        [
+            StockLevel(
+                sku=sku, location="MAIN", quantity_on_hand=Decimal(qty), unit_of_measure="EA"
+            )
+            for sku, qty in (("B2C-1001", 40), ("B2C-1002", 7), ("B2C-1009", 3))
+        ],
+        source="logo-demo",
+    )
+    catalog.apply_products(
+        [Product(sku="B2C-1001", name="Copy paper A4", unit_of_measure="EA")], source="logo-demo"
+    )
+    catalog.apply_prices(
+        [
+            Price(
+                sku="B2C-1001",
+                price_list="default",
+                currency="USD",
+                unit_price=Decimal("4.50"),
+                unit_of_measure="EA",
+            )
+        ],
+        source="logo-demo",
+    )
+
+    for dag_id, set_id in (("sync_inventory", "846"), ("sync_prices", "832")):
+        state, tasks = run(dags[dag_id])
+        assert state == "success", tasks
+        assert tasks["queue_feed[0]"] == ("success", 1)
+        assert tasks["deliver[0]"] == ("success", 1)
+        state, _ = run(dags[dag_id])  # nothing changed since: nothing sent
+        assert state == "success"
+        (feed,) = [s for s in live_retailer.received if s.set_id == set_id]
+        assert "*VN*AC-1001" in feed.text
+    stock = next(s for s in live_retailer.received if s.set_id == "846")
+    assert "*VN*AC-1002" in stock.text
+    assert "B2C-1009" not in stock.text  # not in the retailer's cross-reference
+    assert [s.set_id for s in live_retailer.received] == ["846", "832"]
