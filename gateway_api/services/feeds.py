@@ -126,6 +126,11 @@ class FeedService:
         assert partner.push is not None
         document_type = DOCUMENT_TYPES[feed]
         kind = partner.push.outbound_kind(document_type)
+        if kind not in partner.profile.documents.outbound:
+            msg = (
+                f"partner {partner.key!r} does not have {kind} enabled (profile documents.outbound)"
+            )
+            raise ConfigError(msg)
         partner.push.destination(kind)
         crossref = mapping.parts
         if settings.items == "crossref" and crossref is None:
@@ -231,7 +236,8 @@ def stock_items(rows: Iterable[StockRecord], settings: Feeds, namer: PartNamer) 
 def catalog_items(
     rows: Iterable[ItemPrices], settings: Feeds, namer: PartNamer
 ) -> list[CatalogItem]:
-    """The changed items on the partner's price list, with their whole tier lists."""
+    """The changed items on the partner's price list, with their whole tier lists; an item
+    whose product was deactivated is a `delete`."""
     assert settings.prices is not None
     wanted = settings.prices
     items: list[CatalogItem] = []
@@ -263,9 +269,13 @@ def catalog_items(
             for p in prices
             if p.unit_of_measure == unit
         )
-        withdrawn = (product is not None and not product.active) or not tiers
-        if unit is None or (withdrawn and product is None):
-            continue  # neither a product row nor a price on this list: nothing to say
+        if unit is None or not tiers:
+            # No price on the partner's list (in its currency): the item is not in its
+            # catalogue, so there is nothing to upsert, and a delete would be noise about an
+            # item it never had (the ERP's API cannot remove prices, so an item does not leave
+            # a list that way; it is withdrawn by deactivating its product).
+            continue
+        withdrawn = product is not None and not product.active
         items.append(
             CatalogItem(
                 sku=row.sku,

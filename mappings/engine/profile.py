@@ -131,11 +131,22 @@ class Deadlines(_ProfileModel):
     returned, or cancelled) within this many days of pickup."""
 
 
+def _unique_locations(locations: tuple[str, ...]) -> tuple[str, ...]:
+    repeated = sorted({location for location in locations if locations.count(location) > 1})
+    if repeated:
+        msg = f"locations must be unique; repeated: {repeated}"
+        raise ValueError(msg)
+    return locations
+
+
 class InventoryFeed(_ProfileModel):
     """What the partner's stock feed shows (X12 846, EDIFACT INVRPT, cXML
     ProductActivityMessage)."""
 
-    locations: tuple[Annotated[str, StringConstraints(min_length=1)], ...] = ()
+    locations: Annotated[
+        tuple[Annotated[str, StringConstraints(min_length=1)], ...],
+        AfterValidator(_unique_locations),
+    ] = ()
     """Our stock locations the partner sees (one figure per item and location); empty: every
     location."""
 
@@ -166,6 +177,15 @@ class Feeds(_ProfileModel):
     """The stock feed; null: the partner takes none."""
     prices: PriceFeed | None = None
     """The price feed; null: the partner takes none."""
+
+    @model_validator(mode="after")
+    def _takes_a_feed(self) -> Feeds:
+        # `feeds:` naming neither feed sends nothing: almost surely a forgotten `inventory: {}`
+        # or `prices: {}`, refused so that it is found when the profile is loaded.
+        if self.inventory is None and self.prices is None:
+            msg = "feeds must name inventory, prices or both (remove feeds for no feed)"
+            raise ValueError(msg)
+        return self
 
 
 class ErpCustomer(_ProfileModel):

@@ -1,0 +1,127 @@
+"""Partners that take stock and price feeds, written into a mappings folder, and the catalogue
+rows the feed tests apply (shared by the feed tests and their end-to-end delivery test)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from gateway_api.runtime import Runtime, build_runtime
+from gateway_api.settings import Settings
+from gateway_api.store.engine import build_engine
+from schemas.inventory import StockLevel
+from tests.support.clock import FakeClock
+from tests.support.database import sqlite_copy, truncate_all
+
+X12_CONFIG: dict[str, Any] = {
+    "our_qualifier": "ZZ",
+    "our_id": "B2CONNECT",
+    "partner_qualifier": "ZZ",
+    "partner_id": "FEEDRETAIL",
+    "interchange_version": "00401",
+    "release": "004010",
+}
+EDIFACT_CONFIG: dict[str, Any] = {
+    "our_id": "5400110000009",
+    "our_qualifier": "14",
+    "partner_id": "5412345000013",
+    "partner_qualifier": "14",
+    "syntax_identifier": "UNOC",
+    "syntax_version": "3",
+    "directory": "D96A",
+}
+CROSSREF = [("BP-1", "SKU-1"), ("BP-2", "SKU-2"), ("BP-4", "SKU-4")]
+"""The default cross-reference: SKU-3 is not in it."""
+
+
+def write_partner(
+    mappings: Path,
+    key: str,
+    *,
+    feeds: dict[str, Any] | None,
+    connector: str = "x12",
+    endpoint: str | None = "http://127.0.0.1:9/feeds",
+    outbound: Sequence[str] | None = None,
+    crossref: Sequence[tuple[str, str]] | None = CROSSREF,
+    token: str = "feed-partner-token",  # noqa: S107 - a demo: reference, refused in production
+) -> None:
+    """A partner profile (and its cross-reference) under `mappings/partners/<key>/`.
+
+    `connector` x12 or edifact; `outbound` the kinds enabled (default: both feed kinds of the
+    protocol); `endpoint` where they go (None: no endpoint configured)."""
+    kinds = ("846", "832") if connector == "x12" else ("INVRPT", "PRICAT")
+    config = dict(X12_CONFIG if connector == "x12" else EDIFACT_CONFIG)
+    if endpoint is not None:
+        config["endpoints"] = dict.fromkeys(kinds, endpoint)
+    folder = mappings / "partners" / key
+    folder.mkdir(parents=True, exist_ok=True)
+    profile: dict[str, Any] = {
+        "key": key,
+        "display_name": f"Feed partner {key}",
+        "connector": connector,
+        "enabled": True,
+        "demo": True,
+        "timezone": "UTC",
+        "connector_config": config,
+        "secrets": {"api_token": f"demo:{key}-inbound", "outbound_token": f"demo:{token}"},
+        "documents": {
+            # A partner that sends orders must have a cross-reference (profile rule).
+            "inbound": [] if crossref is None else ["850"] if connector == "x12" else ["ORDERS"],
+            "outbound": list(kinds if outbound is None else outbound),
+        },
+        "units": {"codelist": "codelists/uom.csv"},
+    }
+    if crossref is not None:
+        lines = ["partner_part_id,sku,description"] + [f"{p},{s},item {s}" for p, s in crossref]
+        (folder / "part_xref.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        profile["parts"] = {"crossref": f"partners/{key}/part_xref.csv", "unknown": "reject"}
+    if feeds is not None:
+        profile["feeds"] = feeds
+    (folder / "profile.yaml").write_text(yaml.safe_dump(profile), encoding="utf-8")
+
+
+def level(sku: str, location: str, on_hand: str, available: str | None = None) -> StockLevel:
+    """A stock row as the ERP sends it."""
+    return StockLevel.model_validate(
+        {
+            "sku": sku,
+            "location": location,
+            "quantity_on_hand": on_hand,
+            "quantity_available": available,
+            "unit_of_measure": "EA",
+        }
+    )
+
+
+@contextmanager
+def sql_runtime(
+    request: pytest.FixtureRequest, mappings: Path, clock: FakeClock, tmp_path: Path
+) -> Iterator[Runtime]:
+    """A runtime on an empty migrated database of `request.param` ("sqlite" or "postgresql"),
+    built as `tests/conftest.py` builds it (for fixtures that also run on the in-memory store,
+    where the `runtime` fixture's own parametrisation cannot be used)."""
+    if request.param == "sqlite":
+        url = sqlite_copy(request.getfixturevalue("sqlite_template"), tmp_path)
+    else:
+        url = request.getfixturevalue("postgres_url")
+        engine = build_engine(url, pool_size=1)
+        truncate_all(engine)
+        engine.dispose()
+    settings = Settings(
+        database_url=url,
+        mappings_dir=mappings,
+        hostname="test.b2connect.local",
+        database_pool_size=4,
+        profile_recheck_seconds=0,
+    )
+    runtime = build_runtime(settings, clock=clock)
+    runtime.sync_partners()
+    try:
+        yield runtime
+    finally:
+        runtime.close()
