@@ -11,7 +11,7 @@ PORT ?= 8000
 # PostgreSQL used by the test suite; scripts/ensure_postgres.sh creates role and database.
 export B2CONNECT_TEST_POSTGRES_URL ?= postgresql+psycopg://b2connect:b2connect@127.0.0.1:5432/b2connect_test
 
-.PHONY: run test install lint typecheck pytest postgres browser bench-ingest bench-dispatch bench-x12 bench-reconciliation bench-tracking bench-integration constraints clean compose-check
+.PHONY: run test install lint typecheck pytest postgres browser bench-ingest bench-dispatch bench-x12 bench-reconciliation bench-tracking bench-integration bench-sync-inventory constraints clean compose-check
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	@command -v $(PYTHON) >/dev/null || PYTHON=python3
@@ -68,6 +68,10 @@ bench-tracking: install postgres
 bench-integration: install postgres
 	su postgres -c "createdb -O b2connect b2connect_bench" 2>/dev/null || true
 	$(BIN)/python -m bench.integration_stock
+
+bench-sync-inventory: install postgres
+	su postgres -c "createdb -O b2connect b2connect_bench" 2>/dev/null || true
+	$(BIN)/python -m bench.sync_inventory
 
 ## Regenerate the constraints file from one fresh resolution (needs PyPI).
 constraints:
