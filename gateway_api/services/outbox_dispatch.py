@@ -43,7 +43,7 @@ from gateway_api.services.document_log import inbound_record, outbound_record
 from gateway_api.services.job_problems import JobProblem
 from gateway_api.services.partners import Partner, PartnerDirectory
 from gateway_api.services.retry_policy import RetryPolicy
-from gateway_api.services.sales_orders import sales_order_request
+from gateway_api.services.sales_orders import SALES_ORDER_KIND, sales_order_request
 from gateway_api.store.ports import UnitOfWork, UnitOfWorkFactory
 from gateway_api.store.records import (
     DeadLetterRecord,
@@ -194,7 +194,12 @@ class OutboxDispatcher:
                 partner_key=partner_key,
                 outbox_id=outbox_id,
             )
-            prepared = [self._prepare(uow, record) for record in claimed]
+            prepared = [
+                self._prepare_sales_order(uow, record)
+                if record.kind == SALES_ORDER_KIND
+                else self._prepare(record)
+                for record in claimed
+            ]
             uow.documents.add(*(self._sent_record(item, now) for item in prepared))
             uow.outbox.record_sent_documents(
                 [(item.record.id, item.sent_document_id) for item in prepared]
@@ -202,11 +207,9 @@ class OutboxDispatcher:
             uow.commit()
         return prepared
 
-    def _prepare(self, uow: UnitOfWork, record: OutboxRecord) -> _Prepared:
+    def _prepare(self, record: OutboxRecord) -> _Prepared:
         partner = self._directory.get(record.partner_key)
         try:
-            if partner is not None and partner.erp is not None:
-                return self._prepare_sales_order(uow, record, partner)
             if partner is None or partner.push is None:
                 msg = f"partner {record.partner_key!r} is not configured or not enabled"
                 raise AuthError(msg)
@@ -222,24 +225,33 @@ class OutboxDispatcher:
             return _Prepared(record, partner, None, uuid4(), failure=failure)
         return _Prepared(record, partner, message, uuid4())
 
-    def _prepare_sales_order(
-        self, uow: UnitOfWork, record: OutboxRecord, partner: Partner
-    ) -> _Prepared:
-        """A sales order for the ERP: the order as queued, its channel's customer card, and
-        the exact JSON the connector will send (for the log)."""
-        assert partner.erp is not None
-        document = DOCUMENT_ADAPTER.validate_python(record.document)
-        stored = uow.orders.get(record.order_uuid) if record.order_uuid is not None else None
-        if not isinstance(document, PurchaseOrder) or stored is None:
-            msg = f"{record.document_type} row {record.id} is not a stored order for the ERP"
-            raise ConnectorError(msg)
-        request = sales_order_request(
-            document,
-            document_number=record.payload_id,
-            channel=stored[0].partner_key,
-            directory=self._directory,
-        )
-        body = partner.erp.render_sales_order(request)
+    def _prepare_sales_order(self, uow: UnitOfWork, record: OutboxRecord) -> _Prepared:
+        """A sales order for the ERP (a row `SalesOrderQueue` queued): the order as queued, its
+        channel's customer card, and the exact JSON the connector will send (for the log).
+
+        Routed here by the row's kind, before `_prepare` (which keeps its one-argument form):
+        the channel is read from the stored order, in the claim's transaction.
+        """
+        partner = self._directory.get(record.partner_key)
+        try:
+            if partner is None or partner.erp is None:
+                msg = f"ERP partner {record.partner_key!r} is not configured or not enabled"
+                raise AuthError(msg)
+            document = DOCUMENT_ADAPTER.validate_python(record.document)
+            stored = uow.orders.get(record.order_uuid) if record.order_uuid is not None else None
+            if not isinstance(document, PurchaseOrder) or stored is None:
+                msg = f"{record.document_type} row {record.id} is not a stored order for the ERP"
+                raise ConnectorError(msg)
+            request = sales_order_request(
+                document,
+                document_number=record.payload_id,
+                channel=stored[0].partner_key,
+                directory=self._directory,
+            )
+            body = partner.erp.render_sales_order(request)
+        except (ConnectorError, ValueError) as error:
+            failure = error if isinstance(error, ConnectorError) else ConnectorError(str(error))
+            return _Prepared(record, partner, None, uuid4(), failure=failure)
         return _Prepared(record, partner, None, uuid4(), sales_order=request, sales_order_body=body)
 
     def _sent_record(self, item: _Prepared, now: datetime) -> DocumentRecord:

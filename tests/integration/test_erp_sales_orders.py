@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 
@@ -23,6 +25,7 @@ from connectors.core.inbound import InboundRequest
 from connectors.cxml_platform import CXML_INGRESS
 from connectors.testing.fake_carrier import LateAnswer, Unavailable
 from gateway_api.domain.fulfilment import ConfirmCommand
+from gateway_api.services.dead_letters import DeadLetterService
 from gateway_api.services.outbox_dispatch import DispatchReport
 from gateway_api.services.sales_orders import (
     DOCUMENT_TYPE,
@@ -220,6 +223,29 @@ def test_the_dispatcher_creates_each_sales_order_in_logo_and_records_it(hub: Erp
     assert hub.logo.order_posts == 2
 
 
+def test_an_order_queued_twice_is_still_one_sales_order(hub: ErpHub) -> None:
+    """Two queue runs racing (no unique key stops them) queue the order twice; the outbox
+    sends one row of an order to a partner at a time, so the second finds the first's."""
+    _started(hub)
+    order = hub.receive_cxml("PO-TWICE")
+    hub.queue.run(partner_key=ERP)
+    [first] = hub.outbox_of(order, ERP)
+    twin = replace(first, id=uuid4(), created_at=first.created_at + timedelta(milliseconds=1))
+    with hub.uow() as uow:
+        uow.outbox.add(twin)
+        uow.commit()
+
+    report = _dispatch(hub)
+    assert (report.claimed, report.delivered, report.errors) == (2, 2, [])
+    assert len(hub.logo.orders_with(document_number(order))) == 1
+    assert hub.logo.order_posts == 1
+    answers = [
+        json.loads(hub.replies_to(hub.document(r.last_document_id).id)[0].body)["created"]
+        for r in hub.outbox_of(order, ERP)
+    ]
+    assert sorted(answers) == [False, True]
+
+
 @pytest.mark.parametrize("late_seconds", [None, 2.0], ids=["connection-closed", "timeout"])
 def test_a_lost_answer_is_found_next_time_not_created_twice(
     hub: ErpHub, late_seconds: float | None
@@ -305,6 +331,17 @@ def test_logos_validation_error_is_a_dead_letter_in_logos_words(hub: ErpHub) -> 
     assert hub.document(dead.document_id).payload_id == document_number(order)
     assert hub.logo.orders_with(document_number(order)) == []
     assert hub.logo.order_posts == 0
+
+    # The item is added in LOGO; the dead letter is replayed: one sales order, row delivered.
+    hub.logo.add_item("B2C-1004", "Nitrile gloves")
+    replays = DeadLetterService(
+        hub.uow, hub.directory, hub.ingest, clock=hub.clock, dispatcher=hub.dispatcher
+    )
+    assert replays.replay(dead.id).succeeded
+    assert len(hub.logo.orders_with(document_number(order))) == 1
+    assert hub.row(row.id).status is OutboxStatus.DELIVERED
+    [replayed] = hub.dead_letters(ERP)
+    assert replayed.status is DeadLetterStatus.REPLAYED
 
 
 @pytest.mark.parametrize("fault", [Unavailable(), LateAnswer(2.0)], ids=["http-503", "timeout"])
