@@ -35,6 +35,21 @@ EDIFACT_CONFIG: dict[str, Any] = {
     "syntax_version": "3",
     "directory": "D96A",
 }
+ARIBA_CONFIG: dict[str, Any] = {
+    "buyer": {"domain": "NetworkID", "identity": "AN01000000001-T"},
+    "supplier": {"domain": "NetworkID", "identity": "AN01000000002-T"},
+    "sender": {"domain": "NetworkID", "identity": "AN01000000001-T"},
+    "cxml_version": "1.2.069",
+    "deployment_mode": "test",
+}
+FEED_KINDS = {
+    "x12": ("846", "832"),
+    "edifact": ("INVRPT", "PRICAT"),
+    "ariba": ("ProductActivityMessage", "CatalogUploadRequest"),
+}
+"""The stock and price feed kinds of each connector."""
+CONFIGS = {"x12": X12_CONFIG, "edifact": EDIFACT_CONFIG, "ariba": ARIBA_CONFIG}
+INBOUND = {"x12": ["850"], "edifact": ["ORDERS"], "ariba": ["OrderRequest"]}
 CROSSREF = [("BP-1", "SKU-1"), ("BP-2", "SKU-2"), ("BP-4", "SKU-4")]
 """The default cross-reference: SKU-3 is not in it."""
 
@@ -52,10 +67,10 @@ def write_partner(
 ) -> None:
     """A partner profile (and its cross-reference) under `mappings/partners/<key>/`.
 
-    `connector` x12 or edifact; `outbound` the kinds enabled (default: both feed kinds of the
-    protocol); `endpoint` where they go (None: no endpoint configured)."""
-    kinds = ("846", "832") if connector == "x12" else ("INVRPT", "PRICAT")
-    config = dict(X12_CONFIG if connector == "x12" else EDIFACT_CONFIG)
+    `connector` x12, edifact or ariba; `outbound` the kinds enabled (default: both feed kinds
+    of the protocol); `endpoint` where they go (None: no endpoint configured)."""
+    kinds = FEED_KINDS[connector]
+    config = dict(CONFIGS[connector])
     if endpoint is not None:
         config["endpoints"] = dict.fromkeys(kinds, endpoint)
     folder = mappings / "partners" / key
@@ -68,10 +83,12 @@ def write_partner(
         "demo": True,
         "timezone": "UTC",
         "connector_config": config,
-        "secrets": {"api_token": f"demo:{key}-inbound", "outbound_token": f"demo:{token}"},
+        "secrets": {"api_token": f"demo:{key}-inbound", "outbound_token": f"demo:{token}"}
+        if connector != "ariba"
+        else {"shared_secret": f"demo:{key}-inbound", "outbound_shared_secret": f"demo:{token}"},
         "documents": {
             # A partner that sends orders must have a cross-reference (profile rule).
-            "inbound": [] if crossref is None else ["850"] if connector == "x12" else ["ORDERS"],
+            "inbound": [] if crossref is None else INBOUND[connector],
             "outbound": list(kinds if outbound is None else outbound),
         },
         "units": {"codelist": "codelists/uom.csv"},
