@@ -126,6 +126,8 @@ def test_a_pull_mode_erp_fills_the_catalogue_like_a_push_and_reads_only_whats_ne
     logo.add_price("B2C-1001", "12.50")
     logo.set_stock("B2C-1001", 0, 40, reserved=5)
 
+    with hub.uow() as uow:
+        before = uow.catalog.last_change_seq()  # a sequence: not reset between tests
     first = pull_from_erp(hub, partner_key=ERP_PARTNER)
     assert not first.problems
     pulled = first.as_dict()
@@ -137,7 +139,7 @@ def test_a_pull_mode_erp_fills_the_catalogue_like_a_push_and_reads_only_whats_ne
         changes = uow.catalog.last_change_seq()
     assert set(products) == {"B2C-1001", "B2C-1007"}
     assert (level.quantity_on_hand, level.quantity_available) == (Decimal(40), Decimal(35))
-    assert changes == 12  # ten items, one price, one stock level: each a change for the feeds
+    assert changes - before == 12  # ten items, one price, one stock level: each a change
 
     again = pull_from_erp(hub, partner_key=ERP_PARTNER).as_dict()
     # Items and prices are read from their cursors (nothing new); the stock view is read
