@@ -69,7 +69,9 @@ documents = Table(
     Column("outcome", String(16), nullable=False),
     Column("status_code", Integer, nullable=True),
     Column("detail", Text, nullable=True),
-    Column("content_type", String(100), nullable=True),
+    # TEXT (a multipart Content-Type runs past 150 characters); SQLite keeps the VARCHAR(100)
+    # it was created with, which it does not enforce (migration 0010).
+    Column("content_type", Text().with_variant(String(100), "sqlite"), nullable=True),
     Column("size", Integer, nullable=False),
     Column("sha256", String(64), nullable=False),
     Column("body", LargeBinary, nullable=False),
