@@ -43,7 +43,6 @@ from connectors.x12_partner import X12PartnerConnector
 from gateway_api.runtime import Runtime
 from gateway_api.services.catalog import CatalogService
 from gateway_api.services.feeds import Feed, FeedService
-from gateway_api.store.ports import StoreValueError
 from gateway_api.store.records import OutboxRecord
 from schemas.catalog import Price, PriceCatalog, Product
 from schemas.inventory import InventorySnapshot
@@ -333,20 +332,9 @@ def test_cxml_product_activity_and_catalog_upload_arrive_dtd_valid(
     runtime: Runtime,
     mappings_dir: Path,
     monkeypatch: pytest.MonkeyPatch,
-    request: pytest.FixtureRequest,
 ) -> None:
-    if runtime.engine.dialect.name == "postgresql":
-        # Found by this test: the multipart Content-Type of a catalogue upload (boundary, type
-        # and start, ~155 characters) does not fit `documents.content_type` VARCHAR(100); the
-        # dispatcher's claim transaction fails with it, on every run, for the whole claimed
-        # batch. SQLite does not enforce the length. Needs the column widened (a migration).
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                raises=StoreValueError,
-                reason="documents.content_type VARCHAR(100) < a multipart/related content type",
-            )
-        )
+    # This test found that the upload's multipart Content-Type (153 characters) did not fit
+    # `documents.content_type` VARCHAR(100) on PostgreSQL (migration 0010 widened it).
     monkeypatch.setattr(AribaConnector, "spec", FEED_ARIBA_SPEC)
     with cxml_platform_on_a_socket() as (url, received):
         write_partner(mappings_dir, "feed-ariba", feeds=FEEDS, connector="ariba", endpoint=url)
