@@ -13,9 +13,12 @@ send the document (`b2connect jobs run sync-inventory|sync-prices`, the `sync_in
              by the connector now (payloadID, ISA/GS/ST, UNB/UNH) like every outbound document
     cursor = upto
 
-The documents and the cursor commit together: a crash before the commit sends nothing and the
-next run takes the same range again; after it, the outbox delivers each document exactly once.
-A partner that sees none of the changed items gets no document, and its cursor still moves.
+The cursor's row is locked first (`cursors.claim`), so two runs for one partner (the DAG and a
+`b2connect jobs run` at the same moment) take turns: the second reads the first one's cursor
+and sends nothing twice. The documents and the cursor commit together: a crash before the
+commit sends nothing and the next run takes the same range again; after it, the outbox delivers
+each document exactly once. A partner that sees none of the changed items gets no document, and
+its cursor still moves.
 Unit codes are translated to the partner's codes by its connector, as for every document.
 """
 
@@ -139,7 +142,7 @@ class FeedService:
         now = self._clock()
         stream = STREAMS[feed]
         with self._uow() as uow:
-            after = int(uow.cursors.get(partner.key, stream) or 0)
+            after = int(uow.cursors.claim(partner.key, stream, at=now) or 0)
             upto = uow.catalog.last_change_seq()
             if upto <= after:
                 return

@@ -227,6 +227,11 @@ class CursorRepository(Protocol):
     """Where each pull of each partner stopped."""
 
     def get(self, partner_key: str, stream: str) -> str | None: ...
+    def claim(self, partner_key: str, stream: str, *, at: datetime) -> str | None:
+        """The cursor, its row locked until the transaction ends (made empty first when
+        missing): two runs of one stream take turns, the second reads what the first saved."""
+        ...
+
     def save(self, partner_key: str, stream: str, cursor: str | None, *, at: datetime) -> None: ...
 
 

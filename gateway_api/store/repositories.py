@@ -574,6 +574,27 @@ class SqlCursorRepository:
         ).one_or_none()
         return None if row is None else row.cursor
 
+    def claim(self, partner_key: str, stream: str, *, at: datetime) -> str | None:
+        """The cursor with its row locked until the transaction ends.
+
+        The row is made first when missing (an empty cursor), since there is nothing to lock
+        before a stream's first run; on PostgreSQL a concurrent insert of the same key waits for
+        the first transaction, then `FOR UPDATE` waits for its lock and reads what it saved.
+        SQLite transactions here take the write lock when they begin, so they take turns anyway.
+        """
+        c = t.sync_cursors.c
+        dialect_insert = pg_insert if self._c.dialect_name == "postgresql" else sqlite_insert
+        self._c.execute(
+            dialect_insert(t.sync_cursors)
+            .values(partner_key=partner_key, stream=stream, cursor=None, updated_at=at)
+            .on_conflict_do_nothing(index_elements=["partner_key", "stream"])
+        )
+        query = select(c.cursor).where(c.partner_key == partner_key, c.stream == stream)
+        if self._c.dialect_name == "postgresql":
+            query = query.with_for_update()
+        row = self._c.execute(query).one_or_none()
+        return None if row is None else row.cursor
+
     def save(self, partner_key: str, stream: str, cursor: str | None, *, at: datetime) -> None:
         """Insert or replace the cursor."""
         dialect_insert = pg_insert if self._c.dialect_name == "postgresql" else sqlite_insert

@@ -835,6 +835,10 @@ class FakeCursorRepository(CursorRepository):
     def get(self, partner_key: str, stream: str) -> str | None:
         return self._uow.tables.sync_cursors.get((partner_key, stream))
 
+    def claim(self, partner_key: str, stream: str, *, at: datetime) -> str | None:
+        # One fake unit of work runs at a time: nothing to lock.
+        return self._uow.tables.sync_cursors.setdefault((partner_key, stream), None)
+
     def save(self, partner_key: str, stream: str, cursor: str | None, *, at: datetime) -> None:
         self._uow.tables.sync_cursors[partner_key, stream] = cursor
 
