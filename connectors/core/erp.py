@@ -101,6 +101,9 @@ class ErpDispatch:
     """The carrier's tracking number, when the ERP knows it."""
     raw: bytes = field(default=b"", repr=False)
     """The ERP's JSON for this delivery note, for the document log."""
+    number: str | None = None
+    """The note's own number as printed on the waybill (LOGO `NUMBER`, the e-irsaliye number),
+    when the ERP has one: what the buyer's receiving holds in hand."""
 
 
 @runtime_checkable

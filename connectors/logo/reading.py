@@ -186,6 +186,7 @@ def dispatch_from(
         carrier=_text(row.get("SHIPPING_AGENT")),
         tracking_number=_text(row.get("TRACK_NR")),
         raw=json.dumps(row, ensure_ascii=False, sort_keys=True).encode(),
+        number=_text(row.get("NUMBER")),
     )
 
 

@@ -52,6 +52,8 @@ KIND = "SalesDispatch"
 """How the document log names a delivery note read from the ERP."""
 TRANSIT_DAYS = 3
 """Expected delivery after dispatch, for the ship notice, when the ERP gives none."""
+OWN_DELIVERY = "Supplier delivery"
+"""The carrier a ship notice names when the ERP's delivery note names none."""
 MAX_PAGES = 1_000
 """A run stops after this many pages (a connector that never says `more=False`)."""
 
@@ -189,16 +191,18 @@ class ErpDispatchReader:
         if not allocated:
             msg = f"delivery note {dispatch.reference} ships no quantity of this order"
             raise FulfilmentInputError(msg)
-        carrier = (
-            (Identifier(scheme="companyName", value=dispatch.carrier),) if dispatch.carrier else ()
-        )
+        # A note without a carrier is the supplier's own delivery (its vehicle, or the buyer
+        # collecting); the buyer still gets its ship notice, with the waybill's number as the
+        # reference receiving can match, instead of a note refused and never sent.
+        carrier = dispatch.carrier or OWN_DELIVERY
+        tracking = dispatch.tracking_number or dispatch.number or dispatch.reference
         return ShipCommand(
             delivery_date=dispatch.dispatched_at + timedelta(days=TRANSIT_DAYS),
             lines=tuple(_merged(allocated)),
             shipment_id=dispatch.reference,
             shipment_date=dispatch.dispatched_at,
-            carrier=carrier,
-            tracking_numbers=(dispatch.tracking_number,) if dispatch.tracking_number else (),
+            carrier=(Identifier(scheme="companyName", value=carrier),),
+            tracking_numbers=(tracking,),
         )
 
 

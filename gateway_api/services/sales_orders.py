@@ -50,12 +50,15 @@ BATCH = 500
 
 
 def document_number(order_uuid: UUID) -> str:
-    """The order's number in the ERP (LOGO `DOC_NUMBER`): stable, unique, 16 characters.
+    """The order's number in the ERP (LOGO `DOC_NUMBER`): stable, unique, 32 characters.
 
     Our id rather than the buyer's PO number: two channels may use the same PO number, and the
     look-up-before-create must find exactly this order. The PO number travels in the notes.
+    28 of the id's 32 hex digits (112 of its 122 random bits; LOGO's field holds 32 characters):
+    two orders sharing a number would make the second "already in the ERP" and never created,
+    which at 12 digits (48 bits) was odds of 1 in 50,000 at 100,000 orders.
     """
-    return f"B2C-{order_uuid.hex[:12].upper()}"
+    return f"B2C-{order_uuid.hex[:28].upper()}"
 
 
 def default_customer_code(channel: str) -> str:
@@ -118,6 +121,9 @@ class SalesOrderQueue:
                 return 0
         while True:
             with self._uow() as uow:
+                # The watermark's row locked first: two runs at once (the DAG and the CLI) take
+                # turns, and the second's anti-join sees the rows the first committed.
+                uow.cursors.claim(erp_key, WATERMARK_STREAM, at=now)
                 orders = uow.orders.awaiting_delivery(
                     erp_key, DOCUMENT_TYPE, since=since, limit=self._batch
                 )

@@ -22,7 +22,12 @@ from uuid import UUID
 import pytest
 
 from connectors.testing.fake_carrier import Unavailable
-from gateway_api.services.erp_dispatches import KIND, STREAM, DispatchReadReport
+from gateway_api.services.erp_dispatches import (
+    KIND,
+    OWN_DELIVERY,
+    STREAM,
+    DispatchReadReport,
+)
 from gateway_api.services.partners import Partner
 from gateway_api.services.sales_orders import document_number
 from gateway_api.store.engine import build_engine
@@ -252,18 +257,21 @@ def test_two_note_lines_of_one_sku_fill_the_orders_lines_of_it_in_turn(started: 
     assert _shipped(notice) == [(1, Decimal(3)), (2, Decimal(1))]
 
 
-def test_a_note_without_tracking_is_refused_by_the_fulfilment_rules(started: ErpHub) -> None:
-    """Every ship notice names its carrier and a tracking number (the domain's rule); a LOGO
-    note without them is reported, not sent."""
+def test_a_note_without_carrier_or_tracking_is_the_suppliers_own_delivery(started: ErpHub) -> None:
+    """Every ship notice names a carrier and a tracking number (the domain's rule); a LOGO note
+    without them (own vehicle, the buyer collecting) still becomes the buyer's ship notice, with
+    the waybill's number as its reference, rather than a note that is never sent."""
     hub = started
     order = hub.receive_cxml("PO-NOTRACK")
     _in_logo(hub, order)
     hub.logo.dispatch(document_number(order))
     report = _read(hub)
-    assert (report.dispatches, report.ship_notices) == (1, 0)
-    [refusal] = report.refused
-    assert "tracking number" in refusal
-    assert _ship_notices(hub, order, CXML) == []
+    assert (report.dispatches, report.ship_notices, report.refused) == (1, 1, [])
+    [notice] = _ship_notices(hub, order, CXML)
+    [control] = notice.document["carriers"]
+    assert OWN_DELIVERY in str(control["carrier"])
+    [waybill] = [note["NUMBER"] for note in hub.logo.dispatches]
+    assert control["tracking_numbers"] == [waybill]
 
 
 def test_logo_down_keeps_the_cursor(started: ErpHub) -> None:

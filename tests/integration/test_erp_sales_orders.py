@@ -12,15 +12,19 @@ order; LOGO's validation errors are dead letters in LOGO's words, outages are re
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from uuid import uuid4
 
 import pytest
 
+import gateway_api.services.sales_orders as sales_orders_module
 from connectors.core.inbound import InboundRequest
 from connectors.cxml_platform import CXML_INGRESS
 from connectors.testing.fake_carrier import LateAnswer, Unavailable
@@ -137,6 +141,39 @@ def test_orders_of_every_channel_are_queued_once_per_erp_partner(hub: ErpHub) ->
     for erp in (ERP, OTHER_ERP):
         queued = hub.sales_order_rows(erp)
         assert sorted(str(r.order_uuid) for r in queued) == sorted(map(str, (cxml, x12, later)))
+
+
+def test_two_queue_runs_at_once_take_turns_and_queue_each_order_once(
+    hub: ErpHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The DAG and a `b2connect jobs run queue-sales-orders` at the same moment: the second
+    waits on the watermark's row and its anti-join sees what the first queued."""
+    if hub.backend == "memory":
+        pytest.skip("the in-memory store runs one unit of work at a time")
+    _started(hub)
+    hub.receive_cxml("PO-RACE-1")
+    hub.receive_cxml("PO-RACE-2")
+    first_inside = threading.Event()
+    real_row = sales_orders_module.sales_order_row
+
+    def slow_first(*args: Any, **kwargs: Any) -> OutboxRecord:
+        """The first run holds its transaction (and the watermark's lock) a while."""
+        if not first_inside.is_set():
+            first_inside.set()
+            time.sleep(0.5)
+        return real_row(*args, **kwargs)
+
+    monkeypatch.setattr(sales_orders_module, "sales_order_row", slow_first)
+    queued: list[int] = []
+    first = threading.Thread(target=lambda: queued.append(hub.queue.run(partner_key=ERP).queued))
+    first.start()
+    assert first_inside.wait(timeout=10)
+    second = threading.Thread(target=lambda: queued.append(hub.queue.run(partner_key=ERP).queued))
+    second.start()
+    first.join(timeout=30)
+    second.join(timeout=30)
+    assert sorted(queued) == [0, 2]
+    assert len(hub.sales_order_rows(ERP)) == 2
 
 
 def test_a_sweep_larger_than_its_batch_queues_everything_once(hub: ErpHub) -> None:
