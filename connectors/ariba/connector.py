@@ -24,8 +24,16 @@ class AribaConnector(CxmlPlatformConnector):
         protocol="cxml",
         capabilities=frozenset({Capability.INBOUND, Capability.PUSH}),
         inbound_documents=frozenset({"OrderRequest"}),
+        # Ariba Network also takes the supplier's stock (ProductActivityMessage, Supply Chain
+        # Collaboration) and catalogue uploads (CatalogUploadRequest); a profile enables them.
         outbound_documents=frozenset(
-            {"ConfirmationRequest", "ShipNoticeRequest", "InvoiceDetailRequest"}
+            {
+                "ConfirmationRequest",
+                "ShipNoticeRequest",
+                "InvoiceDetailRequest",
+                "ProductActivityMessage",
+                "CatalogUploadRequest",
+            }
         ),
         ingress=CXML_INGRESS,
     )

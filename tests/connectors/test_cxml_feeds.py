@@ -1,9 +1,9 @@
 """The stock and price feeds through the cXML platform connector.
 
-Coupa, Ariba and JAGGAER do not declare the feed kinds today (whether a platform takes them is a
-fact about the platform, said in its spec), so a platform that does is modelled here as Ariba
-with the two kinds added: it passes the PUSH part of the conformance suite, which renders every
-declared kind valid against the official DTD (the Index attachment too) and byte-stable.
+Whether a platform takes the feed kinds is a fact about the platform, said in its spec: Ariba
+declares them (Ariba Network takes ProductActivityMessage and CatalogUploadRequest), Coupa and
+JAGGAER do not. A platform that does passes the PUSH part of the conformance suite, which renders
+every declared kind valid against the official DTD (the Index attachment too) and byte-stable.
 """
 
 from __future__ import annotations

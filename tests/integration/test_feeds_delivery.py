@@ -22,8 +22,6 @@ import httpx
 import pytest
 from lxml import etree
 
-from connectors.ariba import AribaConnector
-from connectors.core.contract import ConnectorSpec
 from connectors.edifact_partner import EdifactPartnerConnector
 from connectors.formats.cxml import (
     CxmlStatus,
@@ -314,28 +312,12 @@ def _xml(data: bytes) -> etree._Element:
     return etree.fromstring(data, parser)
 
 
-FEED_ARIBA_SPEC = ConnectorSpec(
-    key="ariba",
-    display_name="SAP Ariba with feeds",
-    protocol="cxml",
-    capabilities=AribaConnector.spec.capabilities,
-    inbound_documents=AribaConnector.spec.inbound_documents,
-    outbound_documents=AribaConnector.spec.outbound_documents
-    | {"ProductActivityMessage", "CatalogUploadRequest"},
-    ingress=AribaConnector.spec.ingress,
-)
-"""Ariba declaring the feed kinds, as a platform that takes them would (no shipped cXML
-platform declares them yet; see tests/connectors/test_cxml_feeds.py)."""
-
-
 def test_cxml_product_activity_and_catalog_upload_arrive_dtd_valid(
-    runtime: Runtime,
-    mappings_dir: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    runtime: Runtime, mappings_dir: Path
 ) -> None:
+    """Ariba, which declares both feed kinds."""
     # This test found that the upload's multipart Content-Type (153 characters) did not fit
     # `documents.content_type` VARCHAR(100) on PostgreSQL (migration 0010 widened it).
-    monkeypatch.setattr(AribaConnector, "spec", FEED_ARIBA_SPEC)
     with cxml_platform_on_a_socket() as (url, received):
         write_partner(mappings_dir, "feed-ariba", feeds=FEEDS, connector="ariba", endpoint=url)
         _seed(runtime)
