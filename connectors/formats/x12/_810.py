@@ -17,6 +17,7 @@ from decimal import Decimal
 from connectors.formats.x12._outbound import (
     DEFAULT_OUTBOUND_RULES,
     Segment,
+    hash_total,
     party_segments,
     product_ids,
     quantity,
@@ -71,12 +72,12 @@ def encode_810(
     if invoice.payment_terms_days is not None:
         segments.append(("ITD", "01", "3", "", "", "", "", str(invoice.payment_terms_days)))
     lines = 0
-    shipped = Decimal(0)
+    shipped: list[Decimal] = []
     for portion in invoice.orders:
         order_id = portion.order.order_id if portion.order is not None else None
         for line in portion.lines:
             lines += 1
-            shipped += line.quantity
+            shipped.append(line.quantity)
             segments.extend(_line(line, order_id if single is None else None, rules))
     due = invoice.due_amount if invoice.due_amount is not None else invoice.net_amount
     segments.append(("TDS", format_implied(due)))
@@ -86,7 +87,7 @@ def encode_810(
             ("SAC", "C", rules.shipping_charge_code, "", "", format_implied(invoice.shipping))
         )
     if lines:
-        segments.append(("CTT", str(lines), quantity(shipped)))
+        segments.append(("CTT", str(lines), hash_total(shipped)))
     return OutboundSet("810", tuple(segments))
 
 

@@ -105,12 +105,13 @@ def _tier(
             code,
         )
     ]
-    if price.currency != currency:
-        segments.append(("CUR", CURRENCY_ENTITY, price.currency))
+    # The CTP loop has its DTMs before its CUR (832 4010 and 5010).
     if price.valid_from is not None:
         segments.append(("DTM", rules.price_valid_from_qualifier, _day(price.valid_from)))
     if price.valid_to is not None:
         segments.append(("DTM", rules.price_valid_to_qualifier, _day(price.valid_to)))
+    if price.currency != currency:
+        segments.append(("CUR", CURRENCY_ENTITY, price.currency))
     return segments
 
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from connectors.formats.x12._outbound import (
     DEFAULT_OUTBOUND_RULES,
     Segment,
+    hash_total,
     product_ids,
     quantity,
     unit,
@@ -37,12 +38,14 @@ def encode_846(
         ("BIA", "00", rules.inventory_report_type, snapshot.snapshot_id, as_of_date, as_of_time),
         ("DTM", rules.inventory_date_qualifier, as_of_date, as_of_time),
     ]
-    hash_total = Decimal(0)
+    quantities: list[Decimal] = []
     for number, item in enumerate(snapshot.items, start=1):
         segments.extend(_item(number, item, rules))
-        hash_total += item.quantity_on_hand + (item.quantity_available or 0)
+        quantities.append(item.quantity_on_hand)
+        if item.quantity_available is not None:
+            quantities.append(item.quantity_available)
     if snapshot.items:
-        segments.append(("CTT", str(len(snapshot.items)), quantity(hash_total)))
+        segments.append(("CTT", str(len(snapshot.items)), hash_total(quantities)))
     return OutboundSet("846", tuple(segments))
 
 
@@ -55,15 +58,15 @@ def _item(number: int, item: StockLevel, rules: X12OutboundRules) -> list[Segmen
         ]
     )
     segments: list[Segment] = [("LIN", str(number), *ids)]
-    if item.location is not None:
-        if rules.location_style == "REF":
-            segments.append(("REF", rules.location_reference_qualifier, item.location))
-        else:
-            segments.append(
-                ("N1", rules.location_entity, "", rules.location_id_qualifier, item.location)
-            )
+    if item.location is not None and rules.location_style == "REF":
+        segments.append(("REF", rules.location_reference_qualifier, item.location))
     code = unit(rules, item.unit_of_measure)
     segments.append(("QTY", rules.on_hand_qualifier, quantity(item.quantity_on_hand), code))
     if item.quantity_available is not None:
         segments.append(("QTY", rules.available_qualifier, quantity(item.quantity_available), code))
+    if item.location is not None and rules.location_style == "N1":
+        # The LIN loop has its QTY loops before its N1 loops.
+        segments.append(
+            ("N1", rules.location_entity, "", rules.location_id_qualifier, item.location)
+        )
     return segments

@@ -9,11 +9,11 @@ delivery (067) or ship (068) date), CTT and AMT. Codes come from `X12OutboundRul
 from __future__ import annotations
 
 from datetime import UTC, tzinfo
-from decimal import Decimal
 
 from connectors.formats.x12._outbound import (
     DEFAULT_OUTBOUND_RULES,
     Segment,
+    hash_total,
     message_segments,
     product_ids,
     quantity,
@@ -66,8 +66,8 @@ def encode_855(
     for line in confirmation.lines:
         segments.extend(_line(line, rules, tz))
     if confirmation.lines:
-        total = sum((line.quantity for line in confirmation.lines), start=Decimal(0))
-        segments.append(("CTT", str(len(confirmation.lines)), quantity(total)))
+        quantities = (line.quantity for line in confirmation.lines)
+        segments.append(("CTT", str(len(confirmation.lines)), hash_total(quantities)))
         if confirmation.total is not None:
             segments.append(("AMT", "TT", format_real(confirmation.total)))
     return OutboundSet("855", tuple(segments))

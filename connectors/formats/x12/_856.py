@@ -30,6 +30,7 @@ from decimal import Decimal
 from connectors.formats.x12._outbound import (
     DEFAULT_OUTBOUND_RULES,
     Segment,
+    hash_total,
     party_segments,
     product_ids,
     quantity,
@@ -49,12 +50,12 @@ _PURPOSES = {
 
 
 class _Tree:
-    """Numbers HL segments and remembers the total shipped quantity."""
+    """Numbers HL segments and remembers the shipped quantities (for the hash total)."""
 
     def __init__(self) -> None:
         self.segments: list[Segment] = []
         self.count = 0
-        self.shipped = Decimal(0)
+        self.shipped: list[Decimal] = []
 
     def level(self, parent: int | None, code: str) -> int:
         self.count += 1
@@ -105,7 +106,7 @@ def encode_856(
             tree.segments.extend(_package(package, rules, weigh=package.package_id not in weighed))
             weighed.add(package.package_id)
             _items(tree, pack, lines, rules)
-    tree.segments.append(("CTT", str(tree.count), quantity(tree.shipped)))
+    tree.segments.append(("CTT", str(tree.count), hash_total(tree.shipped)))
     return OutboundSet("856", tuple(tree.segments))
 
 
@@ -218,4 +219,4 @@ def _items(
         )
         if line.description:
             tree.segments.append(("PID", "F", "", "", "", line.description))
-        tree.shipped += line.quantity
+        tree.shipped.append(line.quantity)

@@ -94,6 +94,19 @@ def quantity(value: Decimal) -> str:
     return format_real(value)
 
 
+HASH_TOTAL_DIGITS = 10
+"""CTT02's width (element 347, R 1/10)."""
+
+
+def hash_total(values: Iterable[Decimal]) -> str:
+    """CTT02, a hash total as X12 defines it (element 347): the values as written are summed
+    without regard to decimal points or signs (1.5 counts 15, -0.25 counts 25), and a sum
+    wider than the element loses its leftmost digits. Not the arithmetic sum: a partner's
+    translator that checks the hash computes it this way."""
+    total = sum(int(quantity(value).replace("-", "").replace(".", "")) for value in values)
+    return str(total % 10**HASH_TOTAL_DIGITS)
+
+
 def required(value: str | None, what: str) -> str:
     """A mandatory value, or an `X12EncodeError` naming it."""
     if not value:

@@ -131,11 +131,11 @@ def test_832_segments() -> None:
         "LIN*1*SK*SKU-1*VN*V-1*UP*012345678905",
         "PID*F****Blue widget",
         "PO4*1*1*EA",
-        "CTP**PCB*9.5*1*EA",
-        "CTP**PCB*8.75*10*EA",
-        "CUR*SE*USD",
+        "CTP**PBQ*9.5*1*EA",
+        "CTP**PBQ*8.75*10*EA",
         "DTM*007*20260101",
         "DTM*036*20261231",
+        "CUR*SE*USD",
         "LIN*2*BP*B-2",
         "G53*002",
         "PID*F****Old widget",
@@ -228,7 +228,7 @@ def test_readers_refuse_other_sets_and_say_where() -> None:
                 "CUR*SE*EUR",
                 "LIN*1*SK*A",
                 "PID*F****Thing",
-                "CTP**PCB*9,5*1*EA",
+                "CTP**PBQ*9,5*1*EA",
             )
         )
     assert (bad.value.position.segment_index, bad.value.position.element) == (7, 3)

@@ -360,7 +360,7 @@ def test_856_hierarchy_pack_levels_and_totals() -> None:
         "PID*F****loose",
         "HL*9*1*O",
         "PRF*PO-2",
-        "CTT*9*7.5",
+        "CTT*9*12",  # hash total: 4 + 2 + 1 + 05 (0.5 without its point)
         "SE*38*0007",
         "GE*1*60",
         "IEA*1*000000500",
@@ -487,7 +487,7 @@ def test_846_locations_quantities_and_hash_total() -> None:
         "QTY*17*3*EA",
         "LIN*3*BP*B-9",
         "QTY*17*-1.5*KGM",
-        "CTT*3*23.5",
+        "CTT*3*40",  # hash total: 12 + 10 + 3 + 15 (-1.5 without sign or point)
         "SE*14*0007",
         "GE*1*60",
         "IEA*1*000000500",
@@ -496,9 +496,9 @@ def test_846_locations_quantities_and_hash_total() -> None:
     segments = _text(encode_846(_snapshot(), rules))
     assert segments[2:6] == [
         "LIN*1*SK*SKU-1*VN*SKU-1",
-        "N1*WH**92*DC1",
         "QTY*17*12*EA",
         "QTY*QA*10*EA",
+        "N1*WH**92*DC1",  # the LIN loop has its QTY loops before its N1 loops
     ]
 
 
