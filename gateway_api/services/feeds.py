@@ -29,7 +29,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal, TypeVar
-from uuid import uuid4
 
 from connectors.core import Clock, ConfigError, UnsupportedDocumentError
 from gateway_api.services.ingest import PartnerNumbers
@@ -37,7 +36,7 @@ from gateway_api.services.job_problems import JobProblem
 from gateway_api.services.partners import Partner, PartnerDirectory
 from gateway_api.store.catalog_records import ItemPrices, StockRecord
 from gateway_api.store.ports import UnitOfWork, UnitOfWorkFactory
-from gateway_api.store.records import OutboxRecord, OutboxStatus
+from gateway_api.store.records import OutboxRecord
 from mappings.engine import MappingError, PartnerMapping
 from mappings.engine.crossref import PartCrossReference
 from mappings.engine.profile import Feeds
@@ -308,25 +307,14 @@ def _outbox_row(
 ) -> OutboxRecord:
     assert partner.push is not None
     identity = partner.push.identify(kind, numbers=PartnerNumbers(uow, partner.key, now), now=now)
-    return OutboxRecord(
-        id=uuid4(),
+    return OutboxRecord.queued(
         partner_key=partner.key,
         kind=kind,
         document_type=document.document_type,
-        order_uuid=None,
-        source_id=None,
-        correlation_id=document_id(document),
         payload_id=identity.payload_id,
         document=document.model_dump(mode="json"),
-        status=OutboxStatus.PENDING,
-        attempts=0,
-        next_attempt_at=now,
-        claimed_until=None,
-        last_error=None,
-        last_document_id=None,
-        created_at=now,
-        updated_at=now,
-        delivered_at=None,
+        now=now,
+        correlation_id=document_id(document),
         ack_key=identity.ack_key,
     )
 

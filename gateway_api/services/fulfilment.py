@@ -35,7 +35,6 @@ from gateway_api.store.records import (
     FulfilmentRecord,
     FulfilmentStatus,
     OutboxRecord,
-    OutboxStatus,
 )
 from schemas import DOCUMENT_ADAPTER, ConfirmationOperation, Invoice, OrderConfirmation, ShipNotice
 
@@ -167,25 +166,16 @@ class FulfilmentService:
             uow.fulfilment.add(record)
             if issue.replaces is not None:
                 uow.fulfilment.set_status(issue.replaces.id, _replaced_status(issue), at=now)
-            outbox = OutboxRecord(
-                id=uuid4(),
+            outbox = OutboxRecord.queued(
                 partner_key=order.partner_key,
                 kind=kind,
                 document_type=issue.document.document_type,
+                payload_id=payload_id,
+                document=document_json,
+                now=now,
                 order_uuid=order.id,
                 source_id=record.id,
                 correlation_id=order.order_id,
-                payload_id=payload_id,
-                document=document_json,
-                status=OutboxStatus.PENDING,
-                attempts=0,
-                next_attempt_at=now,
-                claimed_until=None,
-                last_error=None,
-                last_document_id=None,
-                created_at=now,
-                updated_at=now,
-                delivered_at=None,
                 ack_key=identity.ack_key,
             )
             uow.outbox.add(outbox)

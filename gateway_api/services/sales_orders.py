@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from connectors.core import Clock
 from connectors.core.erp import SalesOrderRequest
@@ -32,7 +32,7 @@ from gateway_api.domain import Order
 from gateway_api.services.job_problems import JobProblem
 from gateway_api.services.partners import Partner, PartnerDirectory
 from gateway_api.store.ports import UnitOfWork, UnitOfWorkFactory
-from gateway_api.store.records import OutboxRecord, OutboxStatus
+from gateway_api.store.records import OutboxRecord
 from schemas import Customer, PurchaseOrder
 
 logger = logging.getLogger(__name__)
@@ -149,25 +149,15 @@ def erp_partners(directory: PartnerDirectory) -> list[Partner]:
 
 def sales_order_row(order: Order, erp_key: str, now: datetime) -> OutboxRecord:
     """The outbox row that makes `order` a sales order in the ERP `erp_key`."""
-    return OutboxRecord(
-        id=uuid4(),
+    return OutboxRecord.queued(
         partner_key=erp_key,
         kind=SALES_ORDER_KIND,
         document_type=DOCUMENT_TYPE,
-        order_uuid=order.id,
-        source_id=None,
-        correlation_id=order.order_id,
         payload_id=document_number(order.id),
         document=order.current.model_dump(mode="json"),
-        status=OutboxStatus.PENDING,
-        attempts=0,
-        next_attempt_at=now,
-        claimed_until=None,
-        last_error=None,
-        last_document_id=None,
-        created_at=now,
-        updated_at=now,
-        delivered_at=None,
+        now=now,
+        order_uuid=order.id,
+        correlation_id=order.order_id,
     )
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 
 class DocumentOutcome(StrEnum):
@@ -128,6 +128,45 @@ class OutboxRecord:
     """The partner's functional acknowledgement, when its protocol has one (X12 997/999)."""
     ack_key: str | None = None
     """What that acknowledgement names the document by (the connector decides: X12 GS06/ST02)."""
+
+    @classmethod
+    def queued(
+        cls,
+        *,
+        partner_key: str,
+        kind: str,
+        document_type: str,
+        payload_id: str,
+        document: dict[str, Any],
+        now: datetime,
+        order_uuid: UUID | None = None,
+        source_id: UUID | None = None,
+        correlation_id: str | None = None,
+        ack_key: str | None = None,
+    ) -> OutboxRecord:
+        """A new row, pending and due `now`: what fulfilment, feeds and the ERP's sales-order
+        queue add, each with the identity its connector fixed when it was queued."""
+        return cls(
+            id=uuid4(),
+            partner_key=partner_key,
+            kind=kind,
+            document_type=document_type,
+            order_uuid=order_uuid,
+            source_id=source_id,
+            correlation_id=correlation_id,
+            payload_id=payload_id,
+            document=document,
+            status=OutboxStatus.PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            claimed_until=None,
+            last_error=None,
+            last_document_id=None,
+            created_at=now,
+            updated_at=now,
+            delivered_at=None,
+            ack_key=ack_key,
+        )
 
 
 class FulfilmentStatus(StrEnum):
