@@ -12,14 +12,12 @@ from fastapi.testclient import TestClient
 from gateway_api.http.app import create_app
 from gateway_api.runtime import Runtime, build_runtime
 from gateway_api.settings import Settings
-from gateway_api.store.engine import build_engine
 from tests.support.clock import FakeClock
 from tests.support.database import (
+    empty_database_url,
     fresh_postgres_schema,
     migrated_sqlite_template,
     postgres_url_or_skip,
-    sqlite_copy,
-    truncate_all,
 )
 from tests.support.paths import MAPPINGS_DIR
 
@@ -41,18 +39,9 @@ def postgres_url() -> str:
 
 
 @pytest.fixture(params=BACKENDS)
-def database_url(
-    request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path
-) -> Iterator[str]:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A migrated, empty database on each backend."""
-    if request.param == "sqlite":
-        yield sqlite_copy(sqlite_template, tmp_path)
-        return
-    url: str = request.getfixturevalue("postgres_url")
-    engine = build_engine(url, pool_size=1)
-    truncate_all(engine)
-    engine.dispose()
-    yield url
+    return empty_database_url(request, request.param, tmp_path)
 
 
 @pytest.fixture

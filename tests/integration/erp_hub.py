@@ -27,6 +27,7 @@ from typing import Any, cast
 from uuid import UUID
 
 import httpx
+import pytest
 import yaml
 
 from connectors.core import ConnectorContext
@@ -50,6 +51,7 @@ from gateway_api.store.records import DocumentRecord, OutboxRecord
 from mappings.engine import MappingStore
 from tests.support.clock import FakeClock
 from tests.support.cxml_builder import Line, order_request
+from tests.support.database import empty_database_url
 from tests.support.fake_store import FakeStore, FakeUnitOfWork
 from tests.support.x12_documents import EDI_DEMO_TOKEN, order_850, retailer_interchange
 
@@ -66,6 +68,10 @@ SKUS = {"B2C-1001": "Copy paper A4", "B2C-1002": "Ballpoint pen", "B2C-1003": "S
 TIMEOUT_SECONDS = 0.5
 """The hub's HTTP timeout here: a held answer is a timeout quickly."""
 BACKENDS = ("memory", "sqlite", "postgresql")
+STORES = [b if b != "postgresql" else pytest.param(b, marks=pytest.mark.postgres) for b in BACKENDS]
+"""The `hub` fixtures' parameters (PostgreSQL marked, as `tests/conftest.py` marks it)."""
+SQL_STORES = STORES[1:]
+"""For a test about concurrent transactions (the in-memory store runs one at a time)."""
 
 
 @dataclass
@@ -205,6 +211,17 @@ def prepare_mappings(mappings_dir: Path, logos: dict[str, FakeLogo]) -> None:
     text = coupa.read_text()
     assert "\nerp:" not in text
     coupa.write_text(text + f"\nerp:\n  customer_code: {COUPA_CUSTOMER}\n")
+
+
+@contextmanager
+def erp_hub_for(
+    request: pytest.FixtureRequest, *, mappings_dir: Path, clock: FakeClock, tmp_path: Path
+) -> Iterator[ErpHub]:
+    """`erp_hub` on the store a fixture is parametrised with (`STORES`), on an empty database."""
+    backend: str = request.param
+    url = None if backend == "memory" else empty_database_url(request, backend, tmp_path)
+    with erp_hub(backend, mappings_dir=mappings_dir, clock=clock, database_url=url) as built:
+        yield built
 
 
 @contextmanager

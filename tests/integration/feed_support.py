@@ -13,10 +13,9 @@ import yaml
 
 from gateway_api.runtime import Runtime, build_runtime
 from gateway_api.settings import Settings
-from gateway_api.store.engine import build_engine
 from schemas.inventory import StockLevel
 from tests.support.clock import FakeClock
-from tests.support.database import sqlite_copy, truncate_all
+from tests.support.database import empty_database_url
 
 X12_CONFIG: dict[str, Any] = {
     "our_qualifier": "ZZ",
@@ -122,13 +121,7 @@ def sql_runtime(
     """A runtime on an empty migrated database of `request.param` ("sqlite" or "postgresql"),
     built as `tests/conftest.py` builds it (for fixtures that also run on the in-memory store,
     where the `runtime` fixture's own parametrisation cannot be used)."""
-    if request.param == "sqlite":
-        url = sqlite_copy(request.getfixturevalue("sqlite_template"), tmp_path)
-    else:
-        url = request.getfixturevalue("postgres_url")
-        engine = build_engine(url, pool_size=1)
-        truncate_all(engine)
-        engine.dispose()
+    url = empty_database_url(request, request.param, tmp_path)
     settings = Settings(
         database_url=url,
         mappings_dir=mappings,

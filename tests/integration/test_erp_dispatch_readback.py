@@ -30,39 +30,20 @@ from gateway_api.services.erp_dispatches import (
 )
 from gateway_api.services.partners import Partner
 from gateway_api.services.sales_orders import document_number
-from gateway_api.store.engine import build_engine
 from gateway_api.store.records import OutboxRecord, OutboxStatus
-from tests.integration.erp_hub import BACKENDS, CXML, ERP, X12, ErpHub, erp_hub
+from tests.integration.erp_hub import CXML, ERP, STORES, X12, ErpHub, erp_hub_for
 from tests.support.clock import FakeClock
 from tests.support.cxml_builder import Line
-from tests.support.database import sqlite_copy, truncate_all
 
 CARRIER = "Yurtici Kargo"
 
 
-@pytest.fixture(
-    params=[
-        b if b != "postgresql" else pytest.param(b, marks=pytest.mark.postgres) for b in BACKENDS
-    ]
-)
+@pytest.fixture(params=STORES)
 def hub(
-    request: pytest.FixtureRequest,
-    mappings_dir: Path,
-    clock: FakeClock,
-    sqlite_template: Path,
-    tmp_path: Path,
+    request: pytest.FixtureRequest, mappings_dir: Path, clock: FakeClock, tmp_path: Path
 ) -> Iterator[ErpHub]:
     """The hub with two ERP partners on each store."""
-    backend: str = request.param
-    url = None
-    if backend == "sqlite":
-        url = sqlite_copy(sqlite_template, tmp_path)
-    elif backend == "postgresql":
-        url = request.getfixturevalue("postgres_url")
-        engine = build_engine(url, pool_size=1)
-        truncate_all(engine)
-        engine.dispose()
-    with erp_hub(backend, mappings_dir=mappings_dir, clock=clock, database_url=url) as built:
+    with erp_hub_for(request, mappings_dir=mappings_dir, clock=clock, tmp_path=tmp_path) as built:
         yield built
 
 

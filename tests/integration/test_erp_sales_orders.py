@@ -37,47 +37,29 @@ from gateway_api.services.sales_orders import (
     WATERMARK_STREAM,
     document_number,
 )
-from gateway_api.store.engine import build_engine
 from gateway_api.store.records import DeadLetterStatus, OutboxRecord, OutboxStatus
 from tests.integration.erp_hub import (
-    BACKENDS,
     COUPA_CUSTOMER,
     CXML,
     ERP,
     OTHER_ERP,
+    SQL_STORES,
+    STORES,
     X12_CUSTOMER,
     ErpHub,
-    erp_hub,
+    erp_hub_for,
     quantity,
 )
 from tests.support.clock import FakeClock
 from tests.support.cxml_builder import Line, order_request
-from tests.support.database import sqlite_copy, truncate_all
 
 
-@pytest.fixture(
-    params=[
-        b if b != "postgresql" else pytest.param(b, marks=pytest.mark.postgres) for b in BACKENDS
-    ]
-)
+@pytest.fixture(params=STORES)
 def hub(
-    request: pytest.FixtureRequest,
-    mappings_dir: Path,
-    clock: FakeClock,
-    sqlite_template: Path,
-    tmp_path: Path,
+    request: pytest.FixtureRequest, mappings_dir: Path, clock: FakeClock, tmp_path: Path
 ) -> Iterator[ErpHub]:
     """The hub with two ERP partners on each store."""
-    backend: str = request.param
-    url = None
-    if backend == "sqlite":
-        url = sqlite_copy(sqlite_template, tmp_path)
-    elif backend == "postgresql":
-        url = request.getfixturevalue("postgres_url")
-        engine = build_engine(url, pool_size=1)
-        truncate_all(engine)
-        engine.dispose()
-    with erp_hub(backend, mappings_dir=mappings_dir, clock=clock, database_url=url) as built:
+    with erp_hub_for(request, mappings_dir=mappings_dir, clock=clock, tmp_path=tmp_path) as built:
         yield built
 
 
@@ -143,13 +125,13 @@ def test_orders_of_every_channel_are_queued_once_per_erp_partner(hub: ErpHub) ->
         assert sorted(str(r.order_uuid) for r in queued) == sorted(map(str, (cxml, x12, later)))
 
 
+@pytest.mark.parametrize("hub", SQL_STORES, indirect=True)
 def test_two_queue_runs_at_once_take_turns_and_queue_each_order_once(
     hub: ErpHub, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The DAG and a `b2connect jobs run queue-sales-orders` at the same moment: the second
-    waits on the watermark's row and its anti-join sees what the first queued."""
-    if hub.backend == "memory":
-        pytest.skip("the in-memory store runs one unit of work at a time")
+    waits on the watermark's row and its anti-join sees what the first queued (SQL stores
+    only: the in-memory one runs one unit of work at a time)."""
     _started(hub)
     hub.receive_cxml("PO-RACE-1")
     hub.receive_cxml("PO-RACE-2")

@@ -52,6 +52,19 @@ def truncate_all(engine: Engine) -> None:
         connection.execute(text(f"TRUNCATE {', '.join(names)} CASCADE"))
 
 
+def empty_database_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> str:
+    """A migrated, empty database on `backend`: a copy of the session's SQLite template
+    (`sqlite_template` fixture) or the session's PostgreSQL schema (`postgres_url`), truncated.
+    For fixtures parametrised over the stores."""
+    if backend == "sqlite":
+        return sqlite_copy(request.getfixturevalue("sqlite_template"), tmp_path)
+    url: str = request.getfixturevalue("postgres_url")
+    engine = build_engine(url, pool_size=1)
+    truncate_all(engine)
+    engine.dispose()
+    return url
+
+
 def migrated_sqlite_template(directory: Path) -> Path:
     """A migrated SQLite file to copy per test (migrating once is much faster)."""
     path = directory / "template.db"
