@@ -116,22 +116,10 @@ class LogoConnector:
         """The customer's code, after creating its `Arps` card when LOGO has none."""
         code = customer.code
         if self._retry(lambda: self._find_customer(code), f"find customer {code}") is None:
-            try:
-                self._create_once(
-                    ARPS,
-                    customer_body(customer),
-                    lambda: self._find_customer(code),
-                    f"customer {code}",
-                )
-            except PermanentError:
-                # Two sales orders of one new channel are delivered in parallel: both find no
-                # card, both create it, and LOGO refuses the second ("... zaten var"). The card
-                # exists then, which is all this call promises; any other refusal stands.
-                if self._retry(lambda: self._find_customer(code), f"find customer {code}") is None:
-                    raise
-                logger.info("logo: customer card %s was created meanwhile", code)
-                return code
-            logger.info("logo: customer card %s created", code)
+            self._create_once(
+                ARPS, customer_body(customer), lambda: self._find_customer(code), f"customer {code}"
+            )
+            logger.info("logo: customer card %s ready", code)
         return code
 
     # -- pull mode ---------------------------------------------------------------------------
@@ -212,7 +200,8 @@ class LogoConnector:
         what: str,
     ) -> str:
         """POST `body` at most until LOGO has it: after a failed POST, every further attempt
-        looks the object up first (the POST may have been done, its answer lost)."""
+        looks the object up first (the POST may have been done, its answer lost), and a refused
+        POST looks it up too (another delivery may have created it meanwhile)."""
         api = self._logo()
         sent = False
 
@@ -224,7 +213,18 @@ class LogoConnector:
                     logger.info("logo: %s was created by an earlier attempt (%s)", what, found)
                     return found
             sent = True
-            answer = api.create(resource, body)
+            try:
+                answer = api.create(resource, body)
+            except PermanentError:
+                # Refused, perhaps because it exists: two deliveries raced past the look-up
+                # (two sales orders of a new channel both create its card, and LOGO answers
+                # "... zaten var" to the second). Then it is there, which is all this promises;
+                # any other refusal stands.
+                found = find()
+                if found is None:
+                    raise
+                logger.info("logo: %s was created meanwhile (%s)", what, found)
+                return found
             reference = answer.get("INTERNAL_REFERENCE") or answer.get("CODE")
             if reference is not None:
                 return str(reference)
