@@ -12,6 +12,7 @@ Sales orders go the other way through the outbox (`sales_orders`, then the dispa
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from connectors.core import Clock, ConfigError
@@ -48,19 +49,21 @@ class ErpPullReport:
         """JSON-ready form (Airflow XCom, CLI `--json`): the counts summed over the ERPs."""
         total: dict[str, object] = {"erp_partners": [d.erp for d in self.dispatches]}
         for name in ("dispatches", "ship_notices", "already_sent", "not_ours"):
-            total[name] = sum(int(str(d.as_dict()[name])) for d in self.dispatches)
+            total[name] = sum(getattr(d, name) for d in self.dispatches)
         total["refused"] = [note for d in self.dispatches for note in d.refused]
-        pulled: dict[str, int] = {}
-        applied: dict[str, int] = {}
-        for part in self.catalog:
-            for kind, count in part.read.items():
-                pulled[kind] = pulled.get(kind, 0) + count
-            for kind, count in part.applied.items():
-                applied[kind] = applied.get(kind, 0) + count
-        total["pulled"] = pulled
-        total["applied"] = applied
+        total["pulled"] = _summed(part.read for part in self.catalog)
+        total["applied"] = _summed(part.applied for part in self.catalog)
         total["rejected"] = [row for part in self.catalog for row in part.rejected]
         return total
+
+
+def _summed(counts: Iterable[dict[str, int]]) -> dict[str, int]:
+    """Counts per kind added up (a kind counted 0 stays: "read, nothing applied")."""
+    total: dict[str, int] = {}
+    for part in counts:
+        for kind, count in part.items():
+            total[kind] = total.get(kind, 0) + count
+    return total
 
 
 class ErpPull:
