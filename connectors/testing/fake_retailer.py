@@ -8,12 +8,10 @@ with a 997 it builds itself - accepting, or rejecting when told to.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 
@@ -26,6 +24,7 @@ from connectors.formats.x12 import (
     build_997,
     read_x12,
 )
+from connectors.testing.fake_platform_http import LiveServer, PlatformRequest, Reply
 
 BASE_URL = "https://acme-retail.fake.test"
 TOKEN = "edi-demo-retailer-token"  # noqa: S105 - the edi-demo profile's public demo value
@@ -50,38 +49,24 @@ class FakeRetailer:
     def serve(self) -> Iterator[str]:
         """The same endpoint over real HTTP on 127.0.0.1 (for a hub in another process or
         thread, as Airflow tasks build their own); yields the base URL."""
-        retailer = self
-
-        class _Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length", "0"))
-                request = httpx.Request(
-                    "POST",
-                    f"http://127.0.0.1{self.path}",
-                    headers=dict(self.headers.items()),
-                    content=self.rfile.read(length),
-                )
-                answer = retailer._handle(request)
-                self.send_response(answer.status_code)
-                for name in ("Content-Type",):
-                    if name in answer.headers:
-                        self.send_header(name, answer.headers[name])
-                self.send_header("Content-Length", str(len(answer.content)))
-                self.end_headers()
-                self.wfile.write(answer.content)
-
-            def log_message(self, format: str, *args: object) -> None:
-                return
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        server.daemon_threads = True
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
+        server = LiveServer(self._over_http)
+        server.start_listening()
         try:
-            yield f"http://127.0.0.1:{server.server_address[1]}"
+            yield server.base_url
         finally:
-            server.shutdown()
-            server.server_close()
+            server.close()
+
+    def _over_http(self, request: PlatformRequest) -> Reply:
+        answer = self._handle(
+            httpx.Request(
+                request.method,
+                f"http://127.0.0.1{request.path}",
+                headers=dict(request.headers),
+                content=request.body,
+            )
+        )
+        content_type = answer.headers.get("Content-Type", "text/plain")
+        return Reply(answer.status_code, answer.content, content_type)
 
     def _handle(self, request: httpx.Request) -> httpx.Response:
         if request.headers.get("authorization") != f"Bearer {TOKEN}":
