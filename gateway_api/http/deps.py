@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
@@ -15,6 +16,8 @@ from gateway_api.runtime import Runtime
 from gateway_api.services.api_keys import ApiKeyService
 from gateway_api.store.api_key_records import ApiKeyRecord
 from gateway_api.store.ports import StoreError
+
+logger = logging.getLogger(__name__)
 
 
 async def get_runtime(request: Request) -> Runtime:
@@ -73,6 +76,7 @@ def require_scope(scope: str) -> Callable[..., Awaitable[ApiKeyRecord]]:
     """
 
     async def api_key(
+        request: Request,
         runtime: RuntimeDep,
         bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_integration_bearer)],
         header: Annotated[str | None, Depends(_integration_header)],
@@ -88,6 +92,15 @@ def require_scope(scope: str) -> Callable[..., Awaitable[ApiKeyRecord]]:
                     503, "Service unavailable", "the database is unavailable; retry later"
                 ) from None
         if record is None:
+            # A refused call leaves a trace (no key material in it): an ERP whose key was
+            # revoked or mistyped shows up in the log, not only in its own error handling.
+            logger.warning(
+                "integration API refused %s %s from %s: %s",
+                request.method,
+                request.url.path,
+                request.client.host if request.client else "?",
+                "no API key" if not presented else "unknown, malformed or revoked API key",
+            )
             raise ProblemError(
                 401,
                 "Unauthorized",
@@ -95,6 +108,14 @@ def require_scope(scope: str) -> Callable[..., Awaitable[ApiKeyRecord]]:
                 "(or `X-API-Key: <key>`); `b2connect api-keys create` makes one",
             )
         if scope not in record.scopes:
+            logger.warning(
+                "integration API refused %s %s: key %s (%s) lacks the scope %s",
+                request.method,
+                request.url.path,
+                record.prefix,
+                record.name,
+                scope,
+            )
             raise ProblemError(
                 403,
                 "Forbidden",

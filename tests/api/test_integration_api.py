@@ -4,6 +4,7 @@ idempotent replays, body limits, and every call in the document log."""
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 import pytest
@@ -60,6 +61,22 @@ def test_a_key_without_the_scope_gets_403_and_x_api_key_works_too(
     answer = client.post(STOCK, json={"rows": _stock_rows(1)}, headers={"X-API-Key": stock})
     assert answer.status_code == 200
     assert answer.json()["applied"] == 1
+
+
+def test_refusals_leave_a_warning_without_the_key(
+    client: TestClient, runtime: Runtime, caplog: pytest.LogCaptureFixture
+) -> None:
+    wrong = "b2c_00000000_" + "x" * 43
+    prices_only = _key(runtime, "prices", name="logo-test")
+    with caplog.at_level(logging.WARNING, logger="gateway_api.http.deps"):
+        client.post(STOCK, json={"rows": _stock_rows(1)}, headers=_auth(wrong))
+        client.post(STOCK, json={"rows": _stock_rows(1)}, headers=_auth(prices_only))
+    messages = [r.getMessage() for r in caplog.records if r.name == "gateway_api.http.deps"]
+    assert len(messages) == 2
+    assert "unknown, malformed or revoked API key" in messages[0]
+    assert f"POST {STOCK}" in messages[0]
+    assert "(logo-test) lacks the scope stock:write" in messages[1]
+    assert not any(wrong in m or prices_only in m for m in messages)
 
 
 def test_each_row_gets_its_result_and_a_bad_row_fails_alone(
