@@ -9,6 +9,8 @@ from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from gateway_api.store.json_text import serialize_json
+
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 """Database backends the store is written and tested for."""
 
@@ -64,6 +66,7 @@ def build_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine
             connect_args={"isolation_level": None, "check_same_thread": False, "timeout": 30},
             pool_size=pool_size,
             max_overflow=pool_size,
+            json_serializer=serialize_json,
         )
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_begin_immediate)
@@ -71,7 +74,12 @@ def build_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine
     # No pre-ping: it costs a round trip per checkout on the ingest path. Dead connections are
     # recycled hourly and a disconnect mid-request is answered 503, which partners retry.
     return create_engine(
-        parsed, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_recycle=3600
+        parsed,
+        echo=echo,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_recycle=3600,
+        json_serializer=serialize_json,
     )
 
 

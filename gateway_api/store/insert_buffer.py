@@ -25,6 +25,8 @@ from pydantic_core import to_json
 from sqlalchemy import JSON, Connection, Executable, Result, Table, insert
 from sqlalchemy.exc import DBAPIError
 
+from gateway_api.store.json_text import JsonText
+
 Row = Mapping[str, Any]
 
 
@@ -85,7 +87,7 @@ class BufferedConnection:
                 for name in columns:
                     value = row[name]
                     if name in json_columns and value is not None:
-                        value = to_json(value).decode()
+                        value = value if isinstance(value, JsonText) else to_json(value).decode()
                     parameters.append(value)
         _execute_raw(self.connection, _postgres_statement(shape), parameters)
 

@@ -90,6 +90,14 @@ class IdempotencyRepository(Protocol):
     """Keys of inbound units already answered, pointing at the answer we gave."""
 
     def find(self, partner_key: str, scope: str, key: str) -> tuple[UUID, UUID | None] | None: ...
+    def prefetch(self, partner_key: str, keys: Sequence[tuple[str, str]]) -> None:
+        """Read these (scope, key)s at once; the next `find` of each is answered from it.
+
+        A group of bodies stored in one transaction reads its keys in one statement; `add`
+        or a second `find` of a key goes back to the store, so nothing stale is answered.
+        """
+        ...
+
     def add(
         self,
         partner_key: str,
@@ -106,6 +114,11 @@ class OrderRepository(Protocol):
     """Orders, their lines and their history."""
 
     def get_for_update(self, partner_key: str, order_id: str) -> Order | None: ...
+    def prefetch_for_update(self, partner_key: str, order_ids: Sequence[str]) -> None:
+        """Lock these orders at once (in order_id order); the next `get_for_update` of each is
+        answered from what was read, until the order is written."""
+        ...
+
     def lock(self, order_uuid: UUID) -> Order | None: ...
     def get(self, order_uuid: UUID) -> tuple[Order, list[MappingReference]] | None: ...
     def add(

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import CursorResult, Row, and_, bindparam, delete, func, select, update
+from sqlalchemy import CursorResult, Row, and_, bindparam, delete, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -15,6 +15,7 @@ from gateway_api.domain import Order, OrderEvent, OrderEventKind, OrderStatus
 from gateway_api.store import tables as t
 from gateway_api.store.insert_buffer import BufferedConnection
 from gateway_api.store.job_tags import current_job_run
+from gateway_api.store.json_text import JsonText
 from gateway_api.store.records import (
     DeadLetterRecord,
     DeadLetterStatus,
@@ -42,6 +43,28 @@ _FIND_ORDER = select(t.orders).where(
     t.orders.c.order_id == bindparam("order_id"),
 )
 _FIND_ORDER_FOR_UPDATE = _FIND_ORDER.with_for_update()
+_PREFETCH_IDEMPOTENCY_KEYS = select(
+    t.idempotency_keys.c.scope,
+    t.idempotency_keys.c.key,
+    t.idempotency_keys.c.document_id,
+    t.idempotency_keys.c.response_document_id,
+).where(
+    t.idempotency_keys.c.partner_key == bindparam("partner_key"),
+    tuple_(t.idempotency_keys.c.scope, t.idempotency_keys.c.key).in_(
+        bindparam("keys", expanding=True)
+    ),
+)
+_PREFETCH_ORDERS = (
+    select(t.orders)
+    .where(
+        t.orders.c.partner_key == bindparam("partner_key"),
+        t.orders.c.order_id.in_(bindparam("order_ids", expanding=True)),
+    )
+    .order_by(t.orders.c.order_id)
+)
+_PREFETCH_ORDERS_FOR_UPDATE = _PREFETCH_ORDERS.with_for_update()
+_UNREAD = object()
+"""Not prefetched: `find` and `get_for_update` ask the store."""
 _UPDATE_ORDER = (
     update(t.orders)
     .where(t.orders.c.id == bindparam("order_uuid"))
@@ -168,9 +191,33 @@ class SqlIdempotencyRepository:
 
     def __init__(self, connection: BufferedConnection) -> None:
         self._c = connection
+        self._read: dict[tuple[str, str, str], tuple[UUID, UUID | None] | None] = {}
+
+    def prefetch(self, partner_key: str, keys: Sequence[tuple[str, str]]) -> None:
+        """Read these (scope, key)s in one statement; each answers the next `find` once."""
+        wanted = list(dict.fromkeys(keys))
+        if not wanted:
+            return
+        rows = self._c.execute(
+            _PREFETCH_IDEMPOTENCY_KEYS, {"partner_key": partner_key, "keys": wanted}
+        )
+        for scope, key in wanted:
+            self._read[(partner_key, scope, key)] = None
+        for row in rows:
+            self._read[(partner_key, row.scope, row.key)] = (
+                row.document_id,
+                row.response_document_id,
+            )
+
+    def forget(self) -> None:
+        """Drop what `prefetch` read (its savepoint was rolled back)."""
+        self._read.clear()
 
     def find(self, partner_key: str, scope: str, key: str) -> tuple[UUID, UUID | None] | None:
         """(document id, response document id) of the first document with this key."""
+        read = self._read.pop((partner_key, scope, key), _UNREAD)
+        if read is not _UNREAD:
+            return read  # type: ignore[return-value]
         row = self._c.execute(
             _FIND_IDEMPOTENCY_KEY, {"partner_key": partner_key, "scope": scope, "key": key}
         ).one_or_none()
@@ -187,6 +234,7 @@ class SqlIdempotencyRepository:
         at: datetime,
     ) -> None:
         """Record a key; a concurrent duplicate fails with IntegrityError at commit or flush."""
+        self._read.pop((partner_key, scope, key), None)
         self._c.stage(
             t.idempotency_keys,
             [
@@ -207,9 +255,31 @@ class SqlOrderRepository:
 
     def __init__(self, connection: BufferedConnection) -> None:
         self._c = connection
+        self._read: dict[tuple[str, str], Order | None] = {}
+
+    def prefetch_for_update(self, partner_key: str, order_ids: Sequence[str]) -> None:
+        """Lock these orders in one statement, in order_id order (two groups locking the same
+        orders take them in the same order); each answers the next `get_for_update` once."""
+        wanted = sorted(set(order_ids))
+        if not wanted:
+            return
+        postgres = self._c.dialect_name == "postgresql"
+        query = _PREFETCH_ORDERS_FOR_UPDATE if postgres else _PREFETCH_ORDERS
+        for order_id in wanted:
+            self._read[(partner_key, order_id)] = None
+        rows = self._c.execute(query, {"partner_key": partner_key, "order_ids": wanted})
+        for row in rows:
+            self._read[(partner_key, row.order_id)] = _order(row)
+
+    def forget(self) -> None:
+        """Drop what `prefetch_for_update` read (its savepoint was rolled back)."""
+        self._read.clear()
 
     def get_for_update(self, partner_key: str, order_id: str) -> Order | None:
         """The order, row-locked until the transaction ends (PostgreSQL; SQLite locks the db)."""
+        read = self._read.pop((partner_key, order_id), _UNREAD)
+        if read is not _UNREAD:
+            return read  # type: ignore[return-value]
         query = _FIND_ORDER_FOR_UPDATE if self._c.dialect_name == "postgresql" else _FIND_ORDER
         row = self._c.execute(
             query, {"partner_key": partner_key, "order_id": order_id}
@@ -241,6 +311,7 @@ class SqlOrderRepository:
         event_id: UUID,
     ) -> None:
         """Insert a new order with its lines and first event."""
+        self._read.pop((order.partner_key, order.order_id), None)
         values = _order_values(order, mapping, event.at)
         self._c.stage(
             t.orders,
@@ -267,6 +338,7 @@ class SqlOrderRepository:
         event_id: UUID,
     ) -> None:
         """Store a changed order: header, replaced lines, and the new history entry."""
+        self._read.pop((order.partner_key, order.order_id), None)
         values = _order_values(order, mapping, event.at)
         self._c.execute(_UPDATE_ORDER, {"order_uuid": order.id, **values})
         self._c.execute(_DELETE_LINES, {"order_uuid": order.id})
@@ -405,7 +477,7 @@ class SqlOrderRepository:
         self,
         order_uuid: UUID,
         event: OrderEvent,
-        document_json: dict[str, Any],
+        document_json: JsonText,
         document_id: UUID,
         event_id: UUID,
     ) -> None:
@@ -633,7 +705,7 @@ def _order_values(
         "currency": current.currency,
         "total": current.total,
         "order_date": current.order_date,
-        "document": current.model_dump(mode="json"),
+        "document": JsonText(current.model_dump_json()),
         "mapping": [m.model_dump(mode="json") for m in mapping],
         "updated_at": at,
     }

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import Connection, Engine, RootTransaction
+from sqlalchemy import Connection, Engine, NestedTransaction, RootTransaction
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
 from gateway_api.store.api_key_repository import (
@@ -111,14 +111,19 @@ class SqlUnitOfWork:
             yield
             self._buffered.flush()
         except DBAPIError as error:
-            self._buffered.discard()
-            nested.rollback()
+            self._rolled_back(nested)
             raise translate(error) from error
         except BaseException:
-            self._buffered.discard()
-            nested.rollback()
+            self._rolled_back(nested)
             raise
         nested.commit()
+
+    def _rolled_back(self, nested: NestedTransaction) -> None:
+        """Undo a savepoint: its staged rows and what the repositories read before it."""
+        self._buffered.discard()
+        self.idempotency.forget()
+        self.orders.forget()
+        nested.rollback()
 
     def __exit__(
         self,

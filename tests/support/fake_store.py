@@ -403,6 +403,10 @@ class FakeIdempotencyRepository(IdempotencyRepository):
     def __init__(self, uow: FakeUnitOfWork) -> None:
         self._uow = uow
 
+    def prefetch(self, partner_key: str, keys: Sequence[tuple[str, str]]) -> None:
+        """Nothing to read ahead in memory: `find` reads the tables as they are."""
+        del partner_key, keys
+
     def find(self, partner_key: str, scope: str, key: str) -> tuple[UUID, UUID | None] | None:
         row = self._uow.tables.idempotency_keys.get((partner_key, scope, key))
         return None if row is None else (row.document_id, row.response_document_id)
@@ -426,6 +430,10 @@ class FakeOrderRepository(OrderRepository):
 
     def __init__(self, uow: FakeUnitOfWork) -> None:
         self._uow = uow
+
+    def prefetch_for_update(self, partner_key: str, order_ids: Sequence[str]) -> None:
+        """Nothing to read ahead in memory: `get_for_update` reads the tables as they are."""
+        del partner_key, order_ids
 
     def get_for_update(self, partner_key: str, order_id: str) -> Order | None:
         row = self._find(partner_key, order_id)
