@@ -191,6 +191,18 @@ _SAME_BODY = (UUID(int=0), None)
 """Marks a unit repeated within one body: answered once, where it first appears."""
 
 
+@dataclass(frozen=True)
+class OpenedBody:
+    """A body read and planned, not stored yet: what `IngestPipeline.open` hands to a writer
+    that stores several at once (`process_together`)."""
+
+    partner: Partner
+    request: InboundRequest
+    batch: InboundBatch
+    plans: list[list[_Plan]]
+    raw_id: UUID
+
+
 class IngestPipeline:
     """Runs inbound bodies into the store for the partners of a directory."""
 
@@ -213,6 +225,19 @@ class IngestPipeline:
         self, partner_key: str, request: InboundRequest, *, ingress: Ingress
     ) -> IngestResult:
         """A body POSTed to `ingress` for `partner_key`."""
+        opened = self.open(partner_key, request, ingress=ingress)
+        if isinstance(opened, IngestResult):
+            return opened
+        return self._store(opened)
+
+    def open(
+        self, partner_key: str, request: InboundRequest, *, ingress: Ingress
+    ) -> OpenedBody | IngestResult:
+        """Everything before the transaction: who sent it, can it be read, what each document
+        becomes (no database), or the refusal of the whole body, already logged and answered.
+
+        `process_together` stores opened bodies; `receive` is `open` then store.
+        """
         partner = self._directory.inbound(partner_key, ingress)
         if partner is None or partner.inbound is None:
             # Answered exactly as a known partner with a bad credential would be.
@@ -220,7 +245,7 @@ class IngestPipeline:
         opened = partner.inbound.open(request, tz=partner.timezone)
         if isinstance(opened, InboundRefusal):
             return self._refuse(partner.key, request, opened, ingress, partner=partner)
-        return self.process(partner, request, opened)
+        return self._opened(partner, request, opened)
 
     def receive_from(self, partner: Partner, request: InboundRequest) -> IngestResult:
         """A body the hub fetched itself (file drop, pull): the channel authenticated it."""
@@ -249,6 +274,50 @@ class IngestPipeline:
         self, partner: Partner, request: InboundRequest, batch: InboundBatch
     ) -> IngestResult:
         """Store an opened batch: dedup, map, apply, acknowledge, in one transaction."""
+        return self._store(self._opened(partner, request, batch))
+
+    def process_together(self, bodies: Sequence[OpenedBody]) -> list[IngestResult | Exception]:
+        """Store several opened bodies in ONE transaction (group commit), each answered as if
+        it had been stored alone.
+
+        Group commit is the ingest path's throughput lever: concurrent requests share one
+        BEGIN, one multi-row INSERT statement and one COMMIT (one WAL flush), and their
+        duplicate checks and order locks are read for the whole group in two statements
+        (`prefetch`). Nothing is answered before its own rows are durable: the caller sends
+        each result only after this returns, i.e. after the shared COMMIT.
+
+        If the shared transaction fails for any reason (a concurrent twin, a value the store
+        refuses, a deadlock, a bug of ours on one body), nothing of it was committed and every
+        body is stored again on its own, through the same path as `process` (retry on a
+        conflict, isolation of refused values): one body's trouble never becomes another's.
+        A body's own failure is returned in its place, never raised.
+        """
+        if len(bodies) == 1:
+            return [_attempt(self._store, bodies[0])]
+        try:
+            with self._uow() as uow:
+                _prefetch(uow, bodies)
+                results = [
+                    self._write(
+                        uow,
+                        body.partner,
+                        body.request,
+                        body.batch,
+                        body.plans,
+                        body.raw_id,
+                        isolate=False,
+                    )
+                    for body in bodies
+                ]
+                uow.commit()
+        except Exception as error:  # any failure: each body alone, as before
+            logger.info("a group of %d bodies is stored one by one: %s", len(bodies), error)
+            return [_attempt(self._store, body) for body in bodies]
+        for body, result in zip(bodies, results, strict=True):
+            _log(body.partner, body.batch, result)
+        return list(results)
+
+    def _opened(self, partner: Partner, request: InboundRequest, batch: InboundBatch) -> OpenedBody:
         # A pulled document has nobody to answer: what would be refused is held for a person.
         pulled = request.transport is Transport.PULL
         plans = [
@@ -258,7 +327,17 @@ class IngestPipeline:
             ]
             for unit in batch.units
         ]
-        raw_id = uuid4()
+        return OpenedBody(partner, request, batch, plans, uuid4())
+
+    def _store(self, body: OpenedBody) -> IngestResult:
+        """One opened body in its own transaction, with the store's errors handled."""
+        partner, request, batch, plans, raw_id = (
+            body.partner,
+            body.request,
+            body.batch,
+            body.plans,
+            body.raw_id,
+        )
         try:
             try:
                 return self._commit(partner, request, batch, plans, raw_id, isolate=False)
@@ -343,106 +422,118 @@ class IngestPipeline:
         *,
         isolate: bool,
     ) -> IngestResult:
+        with self._uow() as uow:
+            result = self._write(uow, partner, request, batch, plans, raw_id, isolate=isolate)
+            uow.commit()
+        _log(partner, batch, result)
+        return result
+
+    def _write(  # noqa: PLR0917
+        self,
+        uow: UnitOfWork,
+        partner: Partner,
+        request: InboundRequest,
+        batch: InboundBatch,
+        plans: list[list[_Plan]],
+        raw_id: UUID,
+        *,
+        isolate: bool,
+    ) -> IngestResult:
+        """Dedup, decide and stage every write of one body in `uow`; the caller commits."""
         inbound = partner.inbound
         assert inbound is not None
         now = self._clock()
         pulled = request.transport is Transport.PULL
-        with self._uow() as uow:
-            found = self._lookup(uow, partner, batch.units)
-            originals: list[UnitAnswer | None] = [None] * len(found)
-            if any(f is not None for f in found):
-                originals = [self._original(uow, f) for f in found]
-            plans = [
-                unit_plans if seen is not None else [_matched(uow, partner, p) for p in unit_plans]
-                for unit_plans, seen in zip(plans, found, strict=True)
-            ]
-            single = (
-                len(batch.units) == 1 and found[0] is None and len(batch.units[0].documents) == 1
+        found = self._lookup(uow, partner, batch.units)
+        originals: list[UnitAnswer | None] = [None] * len(found)
+        if any(f is not None for f in found):
+            originals = [self._original(uow, f) for f in found]
+        plans = [
+            unit_plans if seen is not None else [_matched(uow, partner, p) for p in unit_plans]
+            for unit_plans, seen in zip(plans, found, strict=True)
+        ]
+        single = len(batch.units) == 1 and found[0] is None and len(batch.units[0].documents) == 1
+        raw: DocumentRecord | None = None
+        if not single:
+            raw = self._raw(
+                partner,
+                request,
+                batch,
+                raw_id,
+                now,
+                found=found,
+                originals=originals,
+                plans=plans,
             )
-            raw: DocumentRecord | None = None
-            if not single:
+            uow.documents.add(raw)
+        answers: list[UnitAnswer] = []
+        every_result: list[DocumentResult] = []
+        numbers = PartnerNumbers(uow, partner.key, now)
+        for unit, unit_plans, seen, original in zip(
+            batch.units, plans, found, originals, strict=True
+        ):
+            if seen is not None:
+                every_result.extend(
+                    DocumentResult(d, Disposition.DUPLICATE) for d in unit.documents
+                )
+                if original is not None:
+                    answers.append(original)
+                continue
+            decisions = [
+                self._decide_and_write(
+                    uow,
+                    partner,
+                    d,
+                    p,
+                    raw_id,
+                    now,
+                    single=single,
+                    isolate=isolate,
+                    pulled=pulled,
+                )
+                for d, p in zip(unit.documents, unit_plans, strict=True)
+            ]
+            results = [decision.result for decision in decisions]
+            answer = inbound.acknowledge(unit, results, numbers=numbers)
+            reply = self._answer_record(partner, unit, answer, raw_id, now)
+            replies = (reply,) if reply is not None else ()
+            if single:
                 raw = self._raw(
                     partner,
                     request,
                     batch,
                     raw_id,
                     now,
-                    found=found,
-                    originals=originals,
-                    plans=plans,
+                    result=results[0],
+                    answer=answer,
+                    detail=decisions[0].detail,
                 )
-                uow.documents.add(raw)
-            answers: list[UnitAnswer] = []
-            every_result: list[DocumentResult] = []
-            numbers = PartnerNumbers(uow, partner.key, now)
-            for unit, unit_plans, seen, original in zip(
-                batch.units, plans, found, originals, strict=True
-            ):
-                if seen is not None:
-                    every_result.extend(
-                        DocumentResult(d, Disposition.DUPLICATE) for d in unit.documents
-                    )
-                    if original is not None:
-                        answers.append(original)
-                    continue
-                decisions = [
-                    self._decide_and_write(
-                        uow,
-                        partner,
-                        d,
-                        p,
-                        raw_id,
-                        now,
-                        single=single,
-                        isolate=isolate,
-                        pulled=pulled,
-                    )
-                    for d, p in zip(unit.documents, unit_plans, strict=True)
-                ]
-                results = [decision.result for decision in decisions]
-                answer = inbound.acknowledge(unit, results, numbers=numbers)
-                reply = self._answer_record(partner, unit, answer, raw_id, now)
-                replies = (reply,) if reply is not None else ()
-                if single:
-                    raw = self._raw(
-                        partner,
-                        request,
-                        batch,
-                        raw_id,
-                        now,
-                        result=results[0],
-                        answer=answer,
-                        detail=decisions[0].detail,
-                    )
-                    # Body and answer in one staged group: one INSERT of documents per order.
-                    uow.documents.add(raw, *replies)
-                    decisions[0].write(uow)
-                else:
-                    uow.documents.add(*replies)
-                reply_id = reply.id if reply is not None else None
-                if answer is not None:
-                    answers.append(answer)
-                uow.idempotency.add(
-                    partner.key,
-                    _scope(unit),
-                    stored_key(unit.idempotency_key),
-                    document_id=raw_id,
-                    response_document_id=reply_id,
-                    at=now,
-                )
-                every_result.extend(results)
-            uow.commit()
+                # Body and answer in one staged group: one INSERT of documents per order.
+                uow.documents.add(raw, *replies)
+                decisions[0].write(uow)
+            else:
+                uow.documents.add(*replies)
+            reply_id = reply.id if reply is not None else None
+            if answer is not None:
+                answers.append(answer)
+            uow.idempotency.add(
+                partner.key,
+                _scope(unit),
+                stored_key(unit.idempotency_key),
+                document_id=raw_id,
+                response_document_id=reply_id,
+                at=now,
+            )
+            every_result.extend(results)
         first = found[0]
         repeated = len(found) == 1 and first is not None
-        result = IngestResult(
+        return IngestResult(
             inbound.reply(answers),
             first[0] if repeated and first is not None else raw_id,
             raw_id,
             tuple(every_result),
             batch.problems,
         )
-        _log(partner, batch, result)
-        return result
 
     def _lookup(
         self, uow: UnitOfWork, partner: Partner, units: Sequence[InboundUnit]
@@ -905,6 +996,39 @@ _OUTCOMES = {
 }
 
 TEST_DATA = "test data: acknowledged, not applied"
+
+
+def _attempt(
+    store: Callable[[OpenedBody], IngestResult], body: OpenedBody
+) -> IngestResult | Exception:
+    """`store(body)`, or the exception it raised (a bug of ours on this body alone)."""
+    try:
+        return store(body)
+    except Exception as error:  # handed to this body's caller, who answers it
+        return error
+
+
+def _prefetch(uow: UnitOfWork, bodies: Sequence[OpenedBody]) -> None:
+    """Read the group's idempotency keys and lock its orders in two statements per partner,
+    instead of two per body; the repositories answer `find` and `get_for_update` from what
+    was read (and what the group itself writes after)."""
+    keys: dict[str, list[tuple[str, str]]] = {}
+    orders: dict[str, list[str]] = {}
+    for body in bodies:
+        partner_key = body.partner.key
+        keys.setdefault(partner_key, []).extend(
+            (_scope(unit), stored_key(unit.idempotency_key)) for unit in body.batch.units
+        )
+        orders.setdefault(partner_key, []).extend(
+            plan.order.order_id
+            for unit_plans in body.plans
+            for plan in unit_plans
+            if isinstance(plan, _Apply)
+        )
+    for partner_key in sorted(keys):
+        uow.idempotency.prefetch(partner_key, keys[partner_key])
+        if orders[partner_key]:
+            uow.orders.prefetch_for_update(partner_key, orders[partner_key])
 
 
 def _scope(unit: InboundUnit) -> str:
