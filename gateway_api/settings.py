@@ -64,9 +64,12 @@ class Settings(BaseSettings):
     production. Not in the repr (it may hold the password): see `database_display`."""
     database_pool_size: Annotated[int, Field(ge=1)] = 10
     """Connections kept per process (PostgreSQL)."""
-    ingest_threads: Annotated[int, Field(ge=1, le=64)] = 4
-    """Documents processed at once per worker process. More threads than this only queue on the
-    GIL and the connection pool; fewer leaves the database round trips unoverlapped."""
+    ingest_threads: Annotated[int, Field(ge=1, le=64)] = 2
+    """Ingest writer threads per worker process (gateway_api/http/group_commit.py): each stores
+    every body waiting in one transaction. Two let one group's commit overlap the next group's
+    reading; more only queue on the GIL and the connection pool."""
+    ingest_group_max: Annotated[int, Field(ge=1, le=1000)] = 64
+    """Most bodies one ingest transaction stores (group commit); 1 turns grouping off."""
     mappings_dir: Path = Field(default_factory=_default_mappings_dir)
     """Root of the mappings tree: partner profiles, code lists, cross-references."""
     cxml_dtd_dir: Path | None = None

@@ -8,12 +8,12 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-import anyio
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi_offline import FastAPIOffline
 
 from connectors.core.inbound import Ingress
+from gateway_api.http.group_commit import IngestWriter
 from gateway_api.http.observability import AccessLogMiddleware, GatewayMetrics
 from gateway_api.http.openapi import TAGS, operation_id, with_problem_details
 from gateway_api.http.problems import install_problem_handlers
@@ -53,14 +53,23 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.ingest_limiter = anyio.CapacityLimiter(runtime.settings.ingest_threads)
+        writer = IngestWriter(
+            runtime.ingest,
+            threads=runtime.settings.ingest_threads,
+            max_group=runtime.settings.ingest_group_max,
+        )
+        app.state.ingest_writer = writer
         runtime.sync_partners()
+        writer.start()
         # Everything allocated so far lives as long as the process: keep it out of the cyclic
         # garbage collector's scans on the ingest path.
         gc.freeze()
         logger.info("gateway ready with partners: %s", [p.key for p in runtime.directory.all()])
-        yield
-        runtime.close()
+        try:
+            yield
+        finally:
+            writer.close()
+            runtime.close()
 
     app = _assemble(lifespan=lifespan)
     app.state.runtime = runtime

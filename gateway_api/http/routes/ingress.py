@@ -15,8 +15,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-import anyio
-import anyio.to_thread
 from fastapi import APIRouter, Request, Response
 
 from connectors.core.contract import ConnectorContext
@@ -33,6 +31,7 @@ from connectors.core.inbound import (
     Transport,
 )
 from gateway_api.http.body import read_limited_body
+from gateway_api.http.group_commit import IngestWriter, Work
 from gateway_api.http.observability import GatewayMetrics, printable
 from gateway_api.http.openapi import PROBLEM_REF
 from gateway_api.runtime import Runtime
@@ -143,6 +142,7 @@ def _endpoint(ingress: Ingress) -> Any:
             content_type=request.headers.get("content-type"),
         )
         pipeline = runtime.ingest
+        work: Work
         if body.oversized:
             work = functools.partial(
                 pipeline.refuse_oversized,
@@ -153,12 +153,12 @@ def _endpoint(ingress: Ingress) -> Any:
                 ingress=ingress,
             )
         else:
-            work = functools.partial(pipeline.receive, partner_key, inbound, ingress=ingress)
-        # A bounded number of threads per process: beyond a few, threads only contend for the
-        # GIL and the connection pool (B2CONNECT_INGEST_THREADS).
-        limiter: anyio.CapacityLimiter = request.app.state.ingest_limiter
+            work = functools.partial(pipeline.open, partner_key, inbound, ingress=ingress)
+        # The process's writer threads open the body and store it with whatever else is
+        # waiting, in one transaction (group commit); the answer comes once it is durable.
+        writer: IngestWriter = request.app.state.ingest_writer
         try:
-            result = await anyio.to_thread.run_sync(work, limiter=limiter)
+            result = await writer.submit(work)
         except Exception:
             # A bug of ours, never the sender's fault: answer in the partner's protocol (a 500
             # it retries) rather than with a bare HTTP 500, and keep the traceback in the log.
