@@ -50,8 +50,12 @@ RESULTS_DIR = Path(__file__).resolve().parent / "results"
 DEFAULT_DATABASE_URL = "postgresql+psycopg://b2connect:b2connect@127.0.0.1:5432/b2connect_bench"
 HOST = "127.0.0.1"
 INGEST_PATH = f"/cxml/{PARTNER}"
-TARGET_ORDERS_PER_S = 1000.0
-TARGET_P99_MS = 100.0
+TARGET_GATEWAY_CPU_MS = 0.6
+"""Issue 10: gateway CPU per durable order (all worker processes)."""
+TARGET_POSTGRES_CPU_MS = 0.4
+"""Issue 10: PostgreSQL CPU per durable order (every postgres process)."""
+TARGET_ORDERS_PER_S = 1200.0
+"""Issue 10: what the two CPU targets put within reach of two shared cores."""
 PACKAGES = (
     "fastapi",
     "starlette",
@@ -921,13 +925,38 @@ def machine_info(wrk: str, options: Options) -> dict[str, Any]:
 
 
 def target_verdict(gateway: dict[str, Any]) -> dict[str, bool]:
-    """The issue's targets, for one measured gateway phase."""
+    """The issue's targets (issue 10), for one measured gateway phase.
+
+    The closed loop saturates the machine, so its latency is no target here (Little's law:
+    32 connections / throughput); latency at a rate is `bench.open_loop`'s.
+    """
+    per = gateway.get("cpu_ms_per_request", {})
     return {
-        "orders_per_s_at_least_1000": gateway["per_s"] >= TARGET_ORDERS_PER_S,
-        "p99_under_100ms": gateway["latency_ms"]["p99"] < TARGET_P99_MS,
+        "gateway_cpu_at_most_0.6ms": per.get("server", float("inf")) <= TARGET_GATEWAY_CPU_MS,
+        "postgres_cpu_at_most_0.4ms": per.get("postgres", float("inf")) <= TARGET_POSTGRES_CPU_MS,
+        "orders_per_s_at_least_1200": gateway["per_s"] >= TARGET_ORDERS_PER_S,
         "no_errors": gateway["errors"] == 0,
         "durable": bool(gateway["durability"]["passed"]),
     }
+
+
+def verdict_lines(gateway: dict[str, Any]) -> list[str]:
+    """One line per target: the figure, the target and met or MISSED."""
+    per = gateway.get("cpu_ms_per_request", {})
+    verdict = target_verdict(gateway)
+
+    def word(ok: bool) -> str:
+        return "[green]met[/]" if ok else "[red]MISSED[/]"
+
+    return [
+        f"gateway CPU {per.get('server', float('nan')):.2f} ms/order <= "
+        f"{TARGET_GATEWAY_CPU_MS} ms: {word(verdict['gateway_cpu_at_most_0.6ms'])}",
+        f"PostgreSQL CPU {per.get('postgres', float('nan')):.2f} ms/order <= "
+        f"{TARGET_POSTGRES_CPU_MS} ms: {word(verdict['postgres_cpu_at_most_0.4ms'])}",
+        f"{gateway['per_s']:.0f} durable orders/s >= {TARGET_ORDERS_PER_S:.0f}: "
+        f"{word(verdict['orders_per_s_at_least_1200'])}",
+        f"every 200 is one order, once: {word(verdict['durable'] and verdict['no_errors'])}",
+    ]
 
 
 def print_report(result: dict[str, Any]) -> None:
@@ -999,13 +1028,8 @@ def print_report(result: dict[str, Any]) -> None:
                 f"{gateway['machine_busy_pct']}% (other processes {cpu['other_processes']:.1f} "
                 f"CPU-s of {cpu['machine_total']:.1f})"
             )
-        verdict = target_verdict(gateway)
-        met = all(verdict.values())
-        colour = "green" if met else "red"
-        console.print(
-            f"run {i}: target (>= {TARGET_ORDERS_PER_S:.0f} durable orders/s, "
-            f"p99 < {TARGET_P99_MS:.0f} ms): [{colour}]{'met' if met else 'MISSED'}[/] {verdict}"
-        )
+        for line in verdict_lines(gateway):
+            console.print(f"run {i}: target: {line}")
     console.print(f"result: {result['result_file']}")
 
 
@@ -1057,7 +1081,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "partner": PARTNER,
                 "body_bytes": len(order_request(run, 1)),
                 "first_order_id": order_id(run, 1),
-                "targets": {"orders_per_s": TARGET_ORDERS_PER_S, "p99_ms": TARGET_P99_MS},
+                "targets": {
+                    "gateway_cpu_ms_per_order": TARGET_GATEWAY_CPU_MS,
+                    "postgres_cpu_ms_per_order": TARGET_POSTGRES_CPU_MS,
+                    "orders_per_s": TARGET_ORDERS_PER_S,
+                },
             },
             "machine": info,
             "runs": runs,

@@ -23,10 +23,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.ingest import DEFAULT_DATABASE_URL, Options, reset_database
+from bench.ingest import DEFAULT_DATABASE_URL, Options, cpu_seconds, reset_database
 from bench.orders import PARTNER, order_request
 from connectors.core.inbound import InboundRequest
 from connectors.cxml_platform import CXML_INGRESS
+from gateway_api.services.ingest import IngestResult
 
 # "label | module:qualname", resolved to code objects and looked up in the cProfile statistics;
 # functions that no longer exist show as n/a
@@ -130,6 +131,12 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0915 - a script
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--cprofile", action="store_true", help="per-step CPU with cProfile")
     parser.add_argument("--top", type=int, default=0, help="also print the top N by cumtime")
+    parser.add_argument(
+        "--group",
+        type=int,
+        default=1,
+        help="store N bodies per transaction, as the HTTP writer does under load (group commit)",
+    )
     args = parser.parse_args(argv)
 
     from sqlalchemy import event
@@ -164,18 +171,36 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0915 - a script
     bodies = [order_request(f"{run}W", i) for i in range(1, args.warmup + 1)]
     measured = [order_request(run, i) for i in range(1, args.orders + 1)]
 
-    def send(body: bytes) -> None:
-        request = InboundRequest(
-            body=body, remote_addr="127.0.0.1", content_type="text/xml; charset=utf-8"
-        )
-        reply = pipeline.receive(PARTNER, request, ingress=CXML_INGRESS).reply
-        if reply.status != 200:
-            raise SystemExit(f"unexpected answer {reply.status}: {reply.body[:300]!r}")
+    def send(group: list[bytes]) -> None:
+        opened = []
+        for body in group:
+            request = InboundRequest(
+                body=body, remote_addr="127.0.0.1", content_type="text/xml; charset=utf-8"
+            )
+            body_opened = pipeline.open(PARTNER, request, ingress=CXML_INGRESS)
+            if isinstance(body_opened, IngestResult):
+                raise SystemExit(f"refused: {body_opened.reply.body[:300]!r}")
+            opened.append(body_opened)
+        for result in pipeline.process_together(opened):
+            if isinstance(result, Exception):
+                raise result
+            if result.reply.status != 200:
+                raise SystemExit(f"unexpected answer {result.reply.status}")
 
-    for body in bodies:
-        send(body)
+    size = max(args.group, 1)
+    for start in range(0, len(bodies), size):
+        send(bodies[start : start + size])
 
+    backends: set[int] = set()
+    with runtime.engine.connect() as connection:  # every pooled connection is a backend
+        backends.add(connection.connection.driver_connection.info.backend_pid)  # type: ignore[union-attr]
+    event.listen(
+        runtime.engine,
+        "connect",
+        lambda dbapi, _record: backends.add(dbapi.info.backend_pid),
+    )
     stats_before = database_stats(args.database_url)
+    backend_before = cpu_seconds(backends)
     sql = SqlCounter()
     event.listen(runtime.engine, "before_cursor_execute", sql.before)
     event.listen(runtime.engine, "after_cursor_execute", sql.after)
@@ -184,26 +209,39 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0915 - a script
     cpu0, wall0 = time.process_time(), time.perf_counter()
     if profiler:
         profiler.enable()
-    for body in measured:
+    for start in range(0, len(measured), size):
+        group = measured[start : start + size]
         started = time.perf_counter()
-        send(body)
-        walls.append(time.perf_counter() - started)
+        send(group)
+        walls.extend([time.perf_counter() - started] * len(group))
     if profiler:
         profiler.disable()
     cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    backend_after = cpu_seconds(backends)
+    backend_cpu = sum(
+        sum(after) - sum(backend_before.get(pid, (0.0, 0.0)))
+        for pid, after in backend_after.items()
+    )
     runtime.close()
     time.sleep(1.5)  # backends report their statistics when idle, about once a second
     stats_after = database_stats(args.database_url)
 
     n = args.orders
     walls.sort()
-    print(f"{n} orders, one after the other, in-process (cProfile: {bool(profiler)})")
+    print(
+        f"{n} orders, {size} per transaction, one group after the other, in-process "
+        f"(cProfile: {bool(profiler)})"
+    )
     print(f"  wall per order      {1000 * wall / n:7.3f} ms  ({n / wall:.0f} orders/s serial)")
     print(
         f"    p50 / p99         {1000 * statistics.median(walls):7.3f} / "
         f"{1000 * walls[int(0.99 * n) - 1]:.3f} ms"
     )
     print(f"  CPU per order       {1000 * cpu / n:7.3f} ms  (this process)")
+    print(
+        f"  PostgreSQL backends {1000 * backend_cpu / n:7.3f} ms CPU per order (this run's "
+        "connections; the WAL writer and checkpointer are not counted)"
+    )
     print("  PostgreSQL per order (pg_stat_database deltas, whole database):")
     for name, after in stats_after.items():
         print(f"    {(after - stats_before[name]) / n:9.2f}  {name}")
