@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             runtime.ingest,
             threads=runtime.settings.ingest_threads,
             max_group=runtime.settings.ingest_group_max,
+            observe_group=app.state.metrics.ingest_groups.observe,
         )
         app.state.ingest_writer = writer
         runtime.sync_partners()

@@ -48,10 +48,19 @@ class _Job:
 
 
 class IngestWriter:
-    """`threads` writer threads storing queued bodies in groups of at most `max_group`."""
+    """`threads` writer threads storing queued bodies in groups of at most `max_group`;
+    `observe_group` sees the size of each group stored (the metrics' histogram)."""
 
-    def __init__(self, pipeline: IngestPipeline, *, threads: int, max_group: int) -> None:
+    def __init__(
+        self,
+        pipeline: IngestPipeline,
+        *,
+        threads: int,
+        max_group: int,
+        observe_group: Callable[[int], object] = lambda size: None,
+    ) -> None:
         self._pipeline = pipeline
+        self._observe_group = observe_group
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._max_group = max_group
         self._threads = [
@@ -122,6 +131,7 @@ class IngestWriter:
             else:
                 outcomes.append(result)
         if opened:
+            self._observe_group(len(opened))
             for place, stored in zip(places, self._pipeline.process_together(opened), strict=True):
                 outcomes[place] = stored
         return [outcome for outcome in outcomes if outcome is not None]

@@ -85,6 +85,12 @@ class GatewayMetrics:
             ["partner", "kind", "outcome"],
             registry=self.registry,
         )
+        self.ingest_groups = Histogram(
+            "b2connect_ingest_group_bodies",
+            "Bodies stored per ingest transaction (group commit: 1 when the endpoint is idle)",
+            buckets=(1, 2, 4, 8, 16, 32, 64, 128),
+            registry=self.registry,
+        )
         self.outbox = Gauge(
             "b2connect_outbox_documents",
             "Outbound documents by delivery status (pending is the backlog)",

@@ -145,7 +145,8 @@ def test_the_writer_groups_what_waits_and_answers_after_the_commit(runtime: Runt
         )
         return pipeline.open(CXML, request, ingress=CXML_INGRESS)
 
-    writer = IngestWriter(pipeline, threads=1, max_group=64)
+    observed: list[int] = []
+    writer = IngestWriter(pipeline, threads=1, max_group=64, observe_group=observed.append)
     writer.start()
 
     async def post_all() -> list[IngestResult]:
@@ -164,6 +165,7 @@ def test_the_writer_groups_what_waits_and_answers_after_the_commit(runtime: Runt
         writer.close()
     assert committed.is_set()
     assert groups == [1, 5]
+    assert observed == [1, 5]  # the metrics' histogram sees each group
     assert [a.results[0].disposition for a in answers] == [Disposition.STORED] * 6
     assert len(orders(runtime)) == 6
 
