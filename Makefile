@@ -11,7 +11,7 @@ PORT ?= 8000
 # PostgreSQL used by the test suite; scripts/ensure_postgres.sh creates role and database.
 export B2CONNECT_TEST_POSTGRES_URL ?= postgresql+psycopg://b2connect:b2connect@127.0.0.1:5432/b2connect_test
 
-.PHONY: run test install lint typecheck pytest postgres browser bench-ingest bench-dispatch bench-x12 bench-reconciliation bench-tracking bench-integration bench-sync-inventory constraints clean compose-check
+.PHONY: run test install lint typecheck pytest postgres browser wrk bench-ingest bench-open-loop bench-dispatch bench-x12 bench-reconciliation bench-tracking bench-integration bench-sync-inventory constraints clean compose-check
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	@command -v $(PYTHON) >/dev/null || PYTHON=python3
@@ -54,8 +54,18 @@ bench-dispatch: install postgres
 bench-x12: install
 	$(BIN)/python -m bench.x12_reader
 
-bench-ingest: install postgres
+bench-ingest: install postgres wrk
+	su postgres -c "createdb -O b2connect b2connect_bench" 2>/dev/null || true
 	$(BIN)/python -m bench.ingest
+
+## Issue 10's latency at a rate: 500 orders/s offered for 60 s (coordinated omission accounted).
+bench-open-loop: install postgres
+	su postgres -c "createdb -O b2connect b2connect_bench" 2>/dev/null || true
+	$(BIN)/python -m bench.open_loop
+
+## wrk, bench-ingest's load generator, from Debian's packages.
+wrk:
+	@command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null
 
 bench-reconciliation: install postgres
 	su postgres -c "createdb -O b2connect b2connect_bench" 2>/dev/null || true
