@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import (
-    AfterValidator,
     BeforeValidator,
     PlainSerializer,
     StringConstraints,
@@ -32,17 +31,11 @@ def _refuse_float(value: Any) -> Any:
     return value
 
 
-def _finite(value: Decimal) -> Decimal:
-    if not value.is_finite():
-        msg = "amounts and quantities must be finite numbers"
-        raise ValueError(msg)
-    return value
-
-
 Amount = Annotated[
     Decimal,
     BeforeValidator(_refuse_float),
-    AfterValidator(_finite),
+    # NaN and infinities are refused by pydantic's own Decimal validator (allow_inf_nan is
+    # False by default; tests/unit/test_canonical_model.py), in Rust: no Python check per amount.
     PlainSerializer(lambda value: format(value, "f"), return_type=str, when_used="json"),
     WithJsonSchema({"type": "string", "pattern": _DECIMAL_PATTERN}),
 ]

@@ -78,6 +78,15 @@ def test_floats_are_refused_for_amounts() -> None:
         make_order(total=0.1)
 
 
+@pytest.mark.parametrize("value", [Decimal("NaN"), Decimal("-Infinity"), "NaN", "Infinity", "inf"])
+def test_amounts_and_quantities_must_be_finite(value: object) -> None:
+    with pytest.raises(ValidationError, match="finite number"):
+        make_order(total=value)
+    line = {"line_number": 1, "quantity": value, "unit_of_measure": "EA"}
+    with pytest.raises(ValidationError, match="finite number"):
+        make_order(lines=(line,))
+
+
 def test_naive_datetimes_are_refused() -> None:
     with pytest.raises(ValidationError):
         make_order(order_date=datetime(2026, 1, 1))  # noqa: DTZ001 - the point of the test
