@@ -818,6 +818,7 @@ def run_gateway(wrk: str, options: Options, workdir: Path, tag: str, run: str) -
                 wrk, server, str(workdir / "warm-"), options, workdir, tag=f"gateway-warm-{tag}"
             )
         lsn_before = wal_lsn(options)
+        groups_before = ingest_groups(server)
         profile = options.results_dir / f"py-spy-{run}-w{options.workers}-{tag}.txt"
         with py_spy(server, profile) if options.py_spy else contextlib.nullcontext():
             measured = run_wrk(
@@ -830,8 +831,14 @@ def run_gateway(wrk: str, options: Options, workdir: Path, tag: str, run: str) -
                 meter=CpuMeter(server),
             )
         lsn_after = wal_lsn(options)
+        groups_after = ingest_groups(server)
     log_tail = server.log(2000)
     out = figures(measured, options.orders)
+    if groups_before is not None and groups_after is not None:
+        bodies = groups_after[0] - groups_before[0]
+        transactions = groups_after[1] - groups_before[1]
+        out["ingest_transactions"] = int(transactions)
+        out["bodies_per_transaction"] = round(bodies / transactions, 2) if transactions else None
     stored = storage(options, lsn_before, lsn_after)
     ok = max(out["http_200"], 1)
     out["storage"] = stored
@@ -842,6 +849,27 @@ def run_gateway(wrk: str, options: Options, workdir: Path, tag: str, run: str) -
     if out["errors"]:
         out["server_log_tail"] = log_tail
     return out
+
+
+def ingest_groups(server: Server) -> tuple[float, float] | None:
+    """(bodies, transactions) stored so far by the gateway's group commit, summed over its
+    workers (`b2connect_ingest_group_bodies` on /metrics); None when it has no such metric."""
+    try:
+        with urllib.request.urlopen(f"{server.base_url}/metrics", timeout=10) as answer:  # noqa: S310
+            text = answer.read().decode()
+    except (urllib.error.URLError, OSError):
+        return None
+    values: dict[str, float] = {}
+    for line in text.splitlines():
+        name, _, value = line.partition(" ")
+        if name in ("b2connect_ingest_group_bodies_sum", "b2connect_ingest_group_bodies_count"):
+            values[name] = float(value)
+    if len(values) != 2:
+        return None
+    return (
+        values["b2connect_ingest_group_bodies_sum"],
+        values["b2connect_ingest_group_bodies_count"],
+    )
 
 
 @contextlib.contextmanager
@@ -1024,7 +1052,9 @@ def print_report(result: dict[str, Any]) -> None:
                 f"run {i}: per order: gateway CPU {per['server']:.2f} ms "
                 f"({100 * cpu['server_system'] / max(cpu['server'], 0.01):.0f}% in the kernel), "
                 f"PostgreSQL CPU {per['postgres']:.2f} ms, wrk {per['wrk']:.2f} ms, "
-                f"WAL {gateway['wal_kib_per_order']:.1f} KiB; machine busy "
+                f"WAL {gateway['wal_kib_per_order']:.1f} KiB, "
+                f"{gateway.get('bodies_per_transaction') or 1} bodies per transaction; "
+                f"machine busy "
                 f"{gateway['machine_busy_pct']}% (other processes {cpu['other_processes']:.1f} "
                 f"CPU-s of {cpu['machine_total']:.1f})"
             )

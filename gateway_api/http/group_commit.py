@@ -96,7 +96,12 @@ class IngestWriter:
             if job is None:
                 return
             jobs, stop = self._group(job)
-            self._settle(jobs, self._store(jobs))
+            try:
+                outcomes = self._store(jobs)
+            except Exception as error:  # a bug of ours: answered (a 500 the partner retries),
+                logger.exception("the ingest writer failed on a group")  # never left hanging
+                outcomes = [error] * len(jobs)
+            self._settle(jobs, outcomes)
             if stop:
                 return
 

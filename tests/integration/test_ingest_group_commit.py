@@ -196,3 +196,39 @@ def test_a_failing_open_is_that_request_s_error_only(runtime: Runtime) -> None:
     assert isinstance(failed, RuntimeError)
     assert isinstance(answered, IngestResult)
     assert orders(runtime) == {"PO-9": 1}
+
+
+def test_a_writer_that_fails_on_a_group_answers_it_and_goes_on(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writer = IngestWriter(runtime.ingest, threads=1, max_group=8)
+    store = writer._store
+    calls: list[int] = []
+
+    def fail_once(jobs: list[Any]) -> list[Any]:
+        calls.append(len(jobs))
+        if len(calls) == 1:
+            raise RuntimeError("a bug in the writer")
+        return store(jobs)
+
+    monkeypatch.setattr(writer, "_store", fail_once)
+    writer.start()
+
+    def good() -> OpenedBody | IngestResult:
+        request = InboundRequest(
+            body=order_request(order_id="PO-10", payload_id="h@buyer"),
+            content_type="text/xml; charset=utf-8",
+        )
+        return runtime.ingest.open(CXML, request, ingress=CXML_INGRESS)
+
+    async def twice() -> tuple[IngestResult | BaseException, IngestResult]:
+        (failed,) = await asyncio.gather(writer.submit(good), return_exceptions=True)
+        return failed, await writer.submit(good)
+
+    try:
+        failed, answered = asyncio.run(twice())
+    finally:
+        writer.close()
+    assert isinstance(failed, RuntimeError)
+    assert answered.results[0].disposition is Disposition.STORED
+    assert orders(runtime) == {"PO-10": 1}
