@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import CursorResult, Row, and_, bindparam, delete, func, select, tuple_, update
+from sqlalchemy import CursorResult, Row, and_, bindparam, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -43,16 +43,18 @@ _FIND_ORDER = select(t.orders).where(
     t.orders.c.order_id == bindparam("order_id"),
 )
 _FIND_ORDER_FOR_UPDATE = _FIND_ORDER.with_for_update()
+# One scope per statement and a plain IN list on the key: PostgreSQL turns it into
+# `key = ANY(...)`, an index condition on the whole primary key. A row-value list
+# `(scope, key) IN ((...), ...)` became an OR of comparisons checked against every key of the
+# partner (docs/benchmarks.md, issue 12's integration API found the same on stock levels).
 _PREFETCH_IDEMPOTENCY_KEYS = select(
-    t.idempotency_keys.c.scope,
     t.idempotency_keys.c.key,
     t.idempotency_keys.c.document_id,
     t.idempotency_keys.c.response_document_id,
 ).where(
     t.idempotency_keys.c.partner_key == bindparam("partner_key"),
-    tuple_(t.idempotency_keys.c.scope, t.idempotency_keys.c.key).in_(
-        bindparam("keys", expanding=True)
-    ),
+    t.idempotency_keys.c.scope == bindparam("scope"),
+    t.idempotency_keys.c.key.in_(bindparam("keys", expanding=True)),
 )
 _PREFETCH_ORDERS = (
     select(t.orders)
@@ -194,20 +196,23 @@ class SqlIdempotencyRepository:
         self._read: dict[tuple[str, str, str], tuple[UUID, UUID | None] | None] = {}
 
     def prefetch(self, partner_key: str, keys: Sequence[tuple[str, str]]) -> None:
-        """Read these (scope, key)s in one statement; each answers the next `find` once."""
-        wanted = list(dict.fromkeys(keys))
-        if not wanted:
-            return
-        rows = self._c.execute(
-            _PREFETCH_IDEMPOTENCY_KEYS, {"partner_key": partner_key, "keys": wanted}
-        )
-        for scope, key in wanted:
-            self._read[(partner_key, scope, key)] = None
-        for row in rows:
-            self._read[(partner_key, row.scope, row.key)] = (
-                row.document_id,
-                row.response_document_id,
+        """Read these (scope, key)s in one statement per scope; each answers the next `find`
+        once."""
+        by_scope: dict[str, list[str]] = {}
+        for scope, key in dict.fromkeys(keys):
+            by_scope.setdefault(scope, []).append(key)
+        for scope, wanted in sorted(by_scope.items()):
+            rows = self._c.execute(
+                _PREFETCH_IDEMPOTENCY_KEYS,
+                {"partner_key": partner_key, "scope": scope, "keys": wanted},
             )
+            for key in wanted:
+                self._read[(partner_key, scope, key)] = None
+            for row in rows:
+                self._read[(partner_key, scope, row.key)] = (
+                    row.document_id,
+                    row.response_document_id,
+                )
 
     def forget(self) -> None:
         """Drop what `prefetch` read (its savepoint was rolled back)."""
