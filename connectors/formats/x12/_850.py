@@ -22,6 +22,7 @@ from typing import Any, cast
 
 from pydantic import ValidationError
 
+from connectors.formats.x12._850_fast import build_order
 from connectors.formats.x12._acks import ElementErrorCode, SegmentErrorCode
 from connectors.formats.x12._envelope import TransactionSet
 from connectors.formats.x12._errors import X12Error, X12SyntaxError, X12UnsupportedError
@@ -474,6 +475,9 @@ class _OrderReader:
                 handler(self, elements)
         self.check_complete()
         values = self.values()
+        fast = build_order(values, self.ts.segments)
+        if fast is not None:
+            return fast
         try:
             return PurchaseOrder.model_validate(values)
         except ValidationError as error:
