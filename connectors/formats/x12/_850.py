@@ -475,7 +475,7 @@ class _OrderReader:
                 handler(self, elements)
         self.check_complete()
         values = self.values()
-        fast = build_order(values, self.ts.segments)
+        fast = build_order(values, self.ts.segments, self.tz)
         if fast is not None:
             return fast
         try:

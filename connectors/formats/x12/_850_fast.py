@@ -20,8 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from datetime import datetime, timezone
-from decimal import Decimal
+from datetime import timezone, tzinfo
 from functools import cache
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -58,26 +57,12 @@ _ORDER_KEYS = frozenset(
         "lines",
     }
 )
-_LINE_KEYS = frozenset(
-    {
-        "line_number",
-        "quantity",
-        "unit_of_measure",
-        "unit_price",
-        "supplier_part_id",
-        "buyer_part_id",
-        "description",
-        "comments",
-        "classifications",
-        "extensions",
-        "requested_delivery_date",
-    }
-)
 _PARTY_KEYS = frozenset({"name", "identifiers", "address", "email", "phone"})
 _ADDRESS_KEYS = frozenset({"deliver_to", "street", "city", "region", "postal_code", "country"})
 _ID_KEYS = frozenset({"scheme", "value"})
 _ZONES = (timezone, ZoneInfo)
-"""tzinfo types whose `utcoffset` is never `None` (what `AwareDatetime` requires)."""
+"""tzinfo types whose `utcoffset` is never `None` (what `AwareDatetime` requires); the reader's
+dates carry the caller's `tz` or one of these (`_values._zone`)."""
 _MAX_ID = 255
 _MAX_UNIT = 35
 
@@ -110,10 +95,23 @@ def plain_text(segments: Sequence[str]) -> bool:
     return joined.isascii() and joined.isprintable()
 
 
-def build_order(values: dict[str, Any], segments: Sequence[str]) -> PurchaseOrder | None:
+def build_order(
+    values: dict[str, Any], segments: Sequence[str], tz: tzinfo
+) -> PurchaseOrder | None:
     """The order `PurchaseOrder.model_validate(values)` returns, or `None` outside the common
-    case (the caller then validates). `values` is `_OrderReader.values()` for `segments`."""
-    if not enabled() or not plain_text(segments):
+    case (the caller then validates). `values` is `_OrderReader.values()` for `segments`, with
+    naive dates read in `tz`.
+
+    What the reader guarantees and is not checked again here: every element value it keeps is
+    stripped (`str.strip`, a superset of the blanks pydantic strips), except the PO1 product id
+    qualifiers and values; numbers are finite `Decimal`s (`parse_real`, `parse_implied`), dates
+    carry `tz` or a zone of `_values._zone`, line numbers are positive `int`s, identifiers
+    (N1, TC2, ISA) are non-empty and stripped, an N4 country is two upper-cased letters or
+    `None` (ASCII letters once `plain_text` holds). `tests/unit/x12/test_x12_850_fast.py` compares
+    the result with `model_validate` on generated 850s, so a reader change that breaks one of
+    these shows there.
+    """
+    if not isinstance(tz, _ZONES) or not enabled() or not plain_text(segments):
         return None
     try:
         return _order(values)
@@ -132,165 +130,96 @@ def _make(cls: type[_M], fields: dict[str, Any], given: set[str]) -> _M:
     return model
 
 
-def _stripped(text: object) -> str:
-    """`text` when it is a string validation keeps as is (nothing to strip)."""
-    if type(text) is not str or text != text.strip():
+def _part_id(text: str | None) -> str | None:
+    """A PO1 product id (not stripped by the reader) that validation keeps as is."""
+    if text is not None and (text != text.strip() or len(text) > _MAX_ID):
         raise _NotPlainError
     return text
 
 
-def _optional_text(text: object) -> str | None:
-    return None if text is None else _stripped(text)
+def _identifiers(items: list[dict[str, str]]) -> tuple[Identifier, ...]:
+    return tuple(
+        _make(Identifier, {"scheme": item["scheme"], "value": item["value"]}, set(_ID_KEYS))
+        for item in items
+    )
 
 
-def _identifier_text(text: object, limit: int = _MAX_ID) -> str:
-    """Single-line text up to `limit` characters (the segments are printable ASCII)."""
-    value = _stripped(text)
-    if len(value) > limit:
-        raise _NotPlainError
-    return value
-
-
-def _amount(value: object) -> Decimal | None:
-    if value is None:
-        return None
-    if type(value) is not Decimal or not value.is_finite():
-        raise _NotPlainError
-    return value
-
-
-def _moment(value: object) -> datetime:
-    if type(value) is not datetime or not isinstance(value.tzinfo, _ZONES):
-        raise _NotPlainError
-    return value
-
-
-def _currency(code: object) -> str:
-    if type(code) is not str or not (
-        len(code) == 3 and code.isascii() and code.isalpha() and code.isupper()
-    ):
-        raise _NotPlainError
-    return code
-
-
-def _extensions(extensions: object) -> dict[str, str]:
-    if type(extensions) is not dict:
-        raise _NotPlainError
-    for key, value in extensions.items():
-        _stripped(key)
-        _stripped(value)
-    return extensions
-
-
-def _identifiers(items: object) -> tuple[Identifier, ...]:
-    if type(items) is not list:
-        raise _NotPlainError
-    built = []
-    for item in items:
-        if type(item) is not dict or item.keys() != _ID_KEYS:
-            raise _NotPlainError
-        scheme, value = _stripped(item["scheme"]), _stripped(item["value"])
-        if not scheme or not value or not scheme.isascii() or not value.isascii():
-            raise _NotPlainError  # ISA ids are not in the segments checked by `plain_text`
-        built.append(_make(Identifier, {"scheme": scheme, "value": value}, set(_ID_KEYS)))
-    return tuple(built)
-
-
-def _texts(items: object) -> tuple[str, ...]:
-    if type(items) is not list:
-        raise _NotPlainError
-    return tuple(_stripped(item) for item in items)
-
-
-def _address(address: object) -> PostalAddress | None:
-    if address is None:
-        return None
-    if type(address) is not dict or address.keys() != _ADDRESS_KEYS:
-        raise _NotPlainError
-    country = address["country"]
-    if country is not None and not (
-        type(country) is str
-        and len(country) == 2
-        and country.isascii()
-        and country.isalpha()
-        and country.isupper()
-    ):
-        raise _NotPlainError
-    fields = {
-        "deliver_to": _texts(address["deliver_to"]),
-        "street": _texts(address["street"]),
-        "city": _optional_text(address["city"]),
-        "region": _optional_text(address["region"]),
-        "postal_code": _optional_text(address["postal_code"]),
-        "country": country,
-    }
-    return _make(PostalAddress, fields, set(_ADDRESS_KEYS))
-
-
-def _party(party: object) -> Party | None:
+def _party(party: dict[str, Any] | None) -> Party | None:
     if party is None:
         return None
-    if type(party) is not dict or party.keys() != _PARTY_KEYS:
-        raise _NotPlainError
+    address = party["address"]
+    if address is not None:
+        address = _make(
+            PostalAddress,
+            {
+                "deliver_to": tuple(address["deliver_to"]),
+                "street": tuple(address["street"]),
+                "city": address["city"],
+                "region": address["region"],
+                "postal_code": address["postal_code"],
+                "country": address["country"],
+            },
+            set(_ADDRESS_KEYS),
+        )
     fields = {
-        "name": _optional_text(party["name"]),
+        "name": party["name"],
         "identifiers": _identifiers(party["identifiers"]),
-        "address": _address(party["address"]),
-        "email": _optional_text(party["email"]),
-        "phone": _optional_text(party["phone"]),
+        "address": address,
+        "email": party["email"],
+        "phone": party["phone"],
     }
     return _make(Party, fields, set(_PARTY_KEYS))
 
 
-def _line(line: object) -> OrderLine:
-    if type(line) is not dict or not line.keys() <= _LINE_KEYS:
+def _line(line: dict[str, Any]) -> OrderLine:
+    quantity = line["quantity"]
+    unit = line["unit_of_measure"]
+    if not quantity > 0 or len(unit) > _MAX_UNIT:
         raise _NotPlainError
-    number = line["line_number"]
-    quantity = _amount(line["quantity"])
-    if type(number) is not int or number < 1 or quantity is None or not quantity > 0:
-        raise _NotPlainError
-    supplier, buyer = line["supplier_part_id"], line["buyer_part_id"]
-    delivery = line.get("requested_delivery_date")
+    extensions = line["extensions"]
+    for key, value in extensions.items():
+        if key != key.strip() or value != value.strip():
+            raise _NotPlainError  # a PO1 product id qualifier or value with blanks around it
     fields = {
-        "line_number": number,
-        "supplier_part_id": None if supplier is None else _identifier_text(supplier),
+        "line_number": line["line_number"],
+        "supplier_part_id": _part_id(line["supplier_part_id"]),
         "supplier_part_auxiliary_id": None,
-        "buyer_part_id": None if buyer is None else _identifier_text(buyer),
+        "buyer_part_id": _part_id(line["buyer_part_id"]),
         "sku": None,
-        "description": _optional_text(line["description"]),
+        "description": line["description"],
         "quantity": quantity,
-        "unit_of_measure": _identifier_text(line["unit_of_measure"], _MAX_UNIT),
-        "unit_price": _amount(line["unit_price"]),
+        "unit_of_measure": unit,
+        "unit_price": line["unit_price"],
         "unit_price_currency": None,
-        "requested_delivery_date": None if delivery is None else _moment(delivery),
+        "requested_delivery_date": line.get("requested_delivery_date"),
         "classifications": _identifiers(line["classifications"]),
-        "comments": _optional_text(line["comments"]),
-        "extensions": _extensions(line["extensions"]),
+        "comments": line["comments"],
+        "extensions": extensions,
     }
-    if not fields["unit_of_measure"]:
-        raise _NotPlainError
     return _make(OrderLine, fields, set(line))
 
 
 def _order(values: dict[str, Any]) -> PurchaseOrder:
     if not values.keys() <= _ORDER_KEYS:
         raise _NotPlainError
-    change = values["change"]
-    order_id = _identifier_text(values["order_id"])
-    is_test = values["is_test"]
-    if type(change) is not OrderChange or not order_id or type(is_test) is not bool:
+    change, order_id, order_type = values["change"], values["order_id"], values["order_type"]
+    currency = values["currency"]
+    if (
+        type(change) is not OrderChange
+        or len(order_id) > _MAX_ID
+        or order_type != order_type.strip()  # a partner's order type map may hold blanks
+        or not (len(currency) == 3 and currency.isascii() and currency.isalpha())
+        or not currency.isupper()
+    ):
         raise _NotPlainError
-    raw_lines = values["lines"]
-    if type(raw_lines) is not list:
-        raise _NotPlainError
-    lines = tuple(_line(line) for line in raw_lines)
+    for party in (values["buyer"], values["supplier"]):
+        for identifier in party["identifiers"]:
+            if not (identifier["scheme"].isascii() and identifier["value"].isascii()):
+                raise _NotPlainError  # the ISA ids are not in the segments `plain_text` saw
+    lines = tuple(map(_line, values["lines"]))
     if not lines and change is not OrderChange.DELETE:
         raise _NotPlainError
     if len({line.line_number for line in lines}) != len(lines):
-        raise _NotPlainError
-    delivery = values.get("requested_delivery_date")
-    buyer, supplier = _party(values["buyer"]), _party(values["supplier"])
-    if buyer is None or supplier is None:
         raise _NotPlainError
     fields = {
         "document_type": "purchase_order",
@@ -298,23 +227,23 @@ def _order(values: dict[str, Any]) -> PurchaseOrder:
         "change": change,
         "version": None,
         "supersedes": None,
-        "order_date": _moment(values["order_date"]),
-        "order_type": _stripped(values["order_type"]),
-        "currency": _currency(values["currency"]),
-        "total": _amount(values.get("total")),
+        "order_date": values["order_date"],
+        "order_type": order_type,
+        "currency": currency,
+        "total": values.get("total"),
         "total_currency": None,
-        "tax": _amount(values["tax"]),
+        "tax": values["tax"],
         "tax_currency": None,
-        "shipping": _amount(values["shipping"]),
+        "shipping": values["shipping"],
         "shipping_currency": None,
-        "buyer": buyer,
-        "supplier": supplier,
+        "buyer": _party(values["buyer"]),
+        "supplier": _party(values["supplier"]),
         "ship_to": _party(values["ship_to"]),
         "bill_to": _party(values["bill_to"]),
-        "requested_delivery_date": None if delivery is None else _moment(delivery),
-        "comments": _optional_text(values["comments"]),
-        "is_test": is_test,
-        "extensions": _extensions(values["extensions"]),
+        "requested_delivery_date": values.get("requested_delivery_date"),
+        "comments": values["comments"],
+        "is_test": values["is_test"],
+        "extensions": values["extensions"],
         "lines": lines,
     }
     return _make(PurchaseOrder, fields, set(values))

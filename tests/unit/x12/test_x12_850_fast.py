@@ -55,8 +55,8 @@ def both(
     """(read_850 as shipped, read_850 validating everything, whether the fast path built it)."""
     built: list[PurchaseOrder | None] = []
 
-    def spy(values: dict[str, Any], segments: Any) -> PurchaseOrder | None:
-        result = _850_fast.build_order(values, segments)
+    def spy(values: dict[str, Any], segments: Any, tz: tzinfo) -> PurchaseOrder | None:
+        result = _850_fast.build_order(values, segments, tz)
         built.append(result)
         return result
 
@@ -64,7 +64,7 @@ def both(
         patch.setattr(_850, "build_order", spy)
         fast = _outcome(lambda: read_850(transaction_set, rules, tz=tz))
     with monkeypatch.context() as patch:
-        patch.setattr(_850, "build_order", lambda values, segments: None)
+        patch.setattr(_850, "build_order", lambda values, segments, tz: None)
         slow = _outcome(lambda: read_850(transaction_set, rules, tz=tz))
     return fast, slow, any(result is not None for result in built)
 
@@ -194,6 +194,52 @@ def test_a_control_character_element_separator_falls_back(
     assert_equivalent(fast, slow)
 
 
+class _NoOffset(tzinfo):
+    """A zone that does not know its offset: `AwareDatetime` refuses its dates."""
+
+    def utcoffset(self, dt: datetime | None) -> None:
+        return None
+
+    def dst(self, dt: datetime | None) -> None:
+        return None
+
+    def tzname(self, dt: datetime | None) -> str:
+        return "??"
+
+
+def test_a_zone_without_offset_gives_what_validation_gives(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = interchange([order_segments(lines=1)])
+    fast, slow, took_fast_path = both(_only_set(data), tz=_NoOffset(), monkeypatch=monkeypatch)
+    assert not took_fast_path
+    assert isinstance(slow, X12Error)
+    assert_equivalent(fast, slow)
+
+
+@pytest.mark.parametrize("sender", ["M\u00fcLLER", "BUY#FF#ER"], ids=["non-ascii", "undecodable"])
+def test_odd_isa_ids_give_what_validation_gives(
+    monkeypatch: pytest.MonkeyPatch, sender: str
+) -> None:
+    data = interchange([order_segments(lines=1)], sender=sender).replace(b"#FF#", b"\xff")
+    fast, slow, took_fast_path = both(_only_set(data), monkeypatch=monkeypatch)
+    assert not took_fast_path
+    assert_equivalent(fast, slow)
+
+
+def test_an_order_type_map_with_blanks_gives_what_validation_gives(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rules = X12InboundRules(order_types={"SA": " stand-alone "})
+    fast, slow, took_fast_path = both(
+        _only_set(interchange([order_segments(lines=1)])), rules, monkeypatch=monkeypatch
+    )
+    assert not took_fast_path
+    assert isinstance(slow, PurchaseOrder)
+    assert slow.order_type == "stand-alone"
+    assert_equivalent(fast, slow)
+
+
 def test_the_shared_samples_give_what_validation_gives(monkeypatch: pytest.MonkeyPatch) -> None:
     files = sorted(path for path in Path(SAMPLES_DIR).rglob("*") if path.is_file())
     orders = fast_orders = 0
@@ -216,7 +262,7 @@ def test_the_shared_samples_give_what_validation_gives(monkeypatch: pytest.Monke
 
 _ODD = "\t\x01\x7f\u00e9\u00a4"
 """Characters that keep an order off the fast path; `\u00a4` becomes the undecodable byte 0xFF."""
-_PLAIN_TEXT = st.text(alphabet=st.sampled_from(list("AZaz09.-/#")), min_size=1, max_size=6)
+_PLAIN_TEXT = st.text(alphabet=st.sampled_from(list("AZaz09.-/# ")), min_size=1, max_size=6)
 _ODD_TEXT = st.text(alphabet=st.sampled_from(list("AZaz09 .-/#" + _ODD)), max_size=6)
 _GOOD_NUMBER = st.sampled_from(["1", "2", "2.5", ".5", "1.", "007", "12.340"])
 _ANY_NUMBER = st.sampled_from(["1", "2", "0", "-1", "2.5", ".5", "1.", "", " 3", "1e3", "x"])
