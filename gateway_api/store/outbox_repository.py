@@ -69,40 +69,44 @@ class SqlOutboxRepository:
         longer holds the line. The line is per partner: the ERP's sales order being retried
         does not hold up the buyer's confirmation of the same order, nor the other way round.
         """
+        due = t.outbox.alias("due")
         earlier = t.outbox.alias("earlier")
         filters: list[Any] = [
-            _C.status == OutboxStatus.PENDING.value,
-            _C.next_attempt_at <= now,
-            or_(_C.claimed_until.is_(None), _C.claimed_until <= now),
+            due.c.status == OutboxStatus.PENDING.value,
+            due.c.next_attempt_at <= now,
+            or_(due.c.claimed_until.is_(None), due.c.claimed_until <= now),
             ~exists().where(
-                earlier.c.order_uuid == _C.order_uuid,
-                earlier.c.partner_key == _C.partner_key,
+                earlier.c.order_uuid == due.c.order_uuid,
+                earlier.c.partner_key == due.c.partner_key,
                 earlier.c.status == OutboxStatus.PENDING.value,
                 or_(
-                    earlier.c.created_at < _C.created_at,
-                    and_(earlier.c.created_at == _C.created_at, earlier.c.id < _C.id),
+                    earlier.c.created_at < due.c.created_at,
+                    and_(earlier.c.created_at == due.c.created_at, earlier.c.id < due.c.id),
                 ),
             ),
         ]
         if partner_key is not None:
-            filters.append(_C.partner_key == partner_key)
+            filters.append(due.c.partner_key == partner_key)
         if outbox_id is not None:
-            filters.append(_C.id == outbox_id)
-        query = select(_C.id).where(and_(*filters)).order_by(_C.next_attempt_at, _C.id).limit(limit)
+            filters.append(due.c.id == outbox_id)
+        chosen = (
+            select(due.c.id)
+            .where(and_(*filters))
+            .order_by(due.c.next_attempt_at, due.c.id)
+            .limit(limit)
+        )
         if self._c.dialect_name == "postgresql":
-            query = query.with_for_update(skip_locked=True, of=t.outbox)
-        ids = list(self._c.execute(query).scalars())
-        if not ids:
-            return []
-        self._c.execute(
-            update(t.outbox)
-            .where(_C.id.in_(ids))
-            .values(claimed_until=lease_until, attempts=_C.attempts + 1, updated_at=now)
-        )
+            chosen = chosen.with_for_update(skip_locked=True, of=due)
+        # One statement: choose, lease and read back (the rows come back in no set order).
         rows = self._c.execute(
-            select(t.outbox).where(_C.id.in_(ids)).order_by(_C.next_attempt_at, _C.id)
+            update(t.outbox)
+            .where(_C.id.in_(chosen.scalar_subquery()))
+            .values(claimed_until=lease_until, attempts=_C.attempts + 1, updated_at=now)
+            .returning(*t.outbox.c)
         )
-        return [_record(row) for row in rows]
+        records = [_record(row) for row in rows]
+        records.sort(key=lambda record: (record.next_attempt_at, record.id))
+        return records
 
     def record_sent_documents(self, sent: Sequence[tuple[UUID, UUID]]) -> None:
         """Point each row `(outbox id, document id)` at the log entry of its latest attempt.

@@ -59,3 +59,45 @@ def _order_id(document: OrderConfirmation | ShipNotice | Invoice) -> str | None:
     if isinstance(document, ShipNotice):
         return document.orders[0].order.order_id
     return None
+
+
+def test_set_based_claims_keep_three_documents_per_order_in_order(
+    buyer: Buyer, runtime: Runtime, platforms: dict[str, FakePlatform]
+) -> None:
+    """Claims are one statement per batch: with four dispatchers claiming small batches at
+    once, each of an order's three documents still goes out once and after the one before."""
+    orders = [buyer.order("coupa-demo", f"PO-SB-{n}") for n in range(8)]
+    for order in orders:
+        buyer.act(order, "confirmations", {"type": "accept"})
+        buyer.act(order, "shipments", SHIPPING)
+        buyer.act(order, "invoices", {})
+
+    dispatchers = [
+        OutboxDispatcher(
+            runtime.uow,
+            runtime.directory,
+            clock=runtime.clock,
+            transports=Transports(runtime.http),
+            policy=RetryPolicy(batch_size=5),
+            senders=3,
+        )
+        for _ in range(4)
+    ]
+    with ThreadPoolExecutor(4) as pool:
+        reports: list[DispatchReport] = list(pool.map(lambda d: d.run(), dispatchers))
+
+    assert sum(r.claimed for r in reports) == sum(r.delivered for r in reports) == 24
+    received = platforms["coupa-demo"].received
+    assert len({r.payload_id for r in received}) == len(received) == 24
+    position = {(_order_of(r.document), r.kind): i for i, r in enumerate(received)}
+    for n in range(8):
+        order_id = f"PO-SB-{n}"
+        confirmed = position[order_id, "ConfirmationRequest"]
+        assert confirmed < position[order_id, "ShipNoticeRequest"]
+        assert position[order_id, "ShipNoticeRequest"] < position[order_id, "InvoiceDetailRequest"]
+
+
+def _order_of(document: OrderConfirmation | ShipNotice | Invoice) -> str | None:
+    if isinstance(document, Invoice):
+        return document.orders[0].order.order_id
+    return _order_id(document)
