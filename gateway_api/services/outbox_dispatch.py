@@ -1,22 +1,24 @@
 """The outbox dispatcher: claim due documents, render, send, read the answer, record the outcome.
 
-One dispatcher run works in batches, each in three short steps (the next batch is claimed and
-rendered while the current one is being sent):
+One dispatcher run works in batches, each in four short steps (the next batch is claimed,
+rendered and logged while the current one is being sent):
 
-1. **Claim and render** (one transaction): due rows are leased (`FOR UPDATE SKIP LOCKED` on
-   PostgreSQL), their attempt counted, each rendered by its partner's connector and the exact
-   bytes logged (secrets masked) before anything leaves.
-2. **Send** (no transaction): through the transport the connector chose (HTTPS, or the partner's
+1. **Claim** (one transaction, one statement on PostgreSQL): due rows are leased (`FOR UPDATE
+   SKIP LOCKED` on PostgreSQL) and their attempt counted.
+2. **Render** (no transaction): each row by its partner's connector (with its DTD check when
+   configured); then, in one more short transaction, the exact bytes are logged (secrets masked)
+   and each row pointed at its log entry, before anything leaves.
+3. **Send** (no transaction): through the transport the connector chose (HTTPS, or the partner's
    file drop), concurrently, with the outbox id as `Idempotency-Key`. The payloadID and timestamp
    were fixed when the document was queued, so a retry is byte-for-byte the same document and
    the partner can recognise it.
-3. **Record** (one transaction): the answer's bytes, then delivered (2xx), rescheduled with
+4. **Record** (one transaction): the answer's bytes, then delivered (2xx), rescheduled with
    backoff (5xx, 429, timeouts, connection errors) or dead-lettered (4xx, refused credentials,
    out of attempts) with the partner's status text.
 
-A dispatcher that dies between 2 and 3 leaves the lease to expire; the next run sends the same
-document with the same idempotency key, so the partner answers as before and records nothing
-new. No step holds a database transaction open across the network.
+A dispatcher that dies after 1 leaves the lease to expire; the next run sends the same document
+with the same idempotency key, so the partner answers as before and records nothing new. No step
+holds a database transaction open across rendering or the network.
 """
 
 from __future__ import annotations
@@ -179,11 +181,17 @@ class OutboxDispatcher:
                 batch = upcoming or claim_next()
         return report
 
-    # -- 1. claim and render ------------------------------------------------------------------
+    # -- 1. claim, 2. render and log -----------------------------------------------------------
 
     def _claim(
         self, limit: int, *, partner_key: str | None, outbox_id: UUID | None
     ) -> list[_Prepared]:
+        """Lease up to `limit` due rows, render them, log what will be sent.
+
+        Two short transactions: the claim (which also reads the stored order of an ERP sales
+        order), then the log of the rendered bytes; rendering runs between them, holding no
+        transaction and no row lock.
+        """
         now = self._clock()
         lease = now + timedelta(seconds=self.policy.lease_seconds)
         with self._uow() as uow:
@@ -194,18 +202,26 @@ class OutboxDispatcher:
                 partner_key=partner_key,
                 outbox_id=outbox_id,
             )
-            prepared = [
-                self._prepare_sales_order(uow, record)
-                if record.kind == SALES_ORDER_KIND
-                else self._prepare(record)
+            sales_orders = {
+                record.id: self._prepare_sales_order(uow, record)
                 for record in claimed
-            ]
+                if record.kind == SALES_ORDER_KIND
+            }
+            uow.commit()
+        if not claimed:
+            return []
+        prepared = [sales_orders.get(record.id) or self._prepare(record) for record in claimed]
+        self._log_sent(prepared, now)
+        return prepared
+
+    def _log_sent(self, prepared: list[_Prepared], now: datetime) -> None:
+        """Log the bytes about to be sent and point each row at its entry (one transaction)."""
+        with self._uow() as uow:
             uow.documents.add(*(self._sent_record(item, now) for item in prepared))
             uow.outbox.record_sent_documents(
                 [(item.record.id, item.sent_document_id) for item in prepared]
             )
             uow.commit()
-        return prepared
 
     def _prepare(self, record: OutboxRecord) -> _Prepared:
         partner = self._directory.get(record.partner_key)
@@ -282,7 +298,7 @@ class OutboxDispatcher:
             redacted=redacted,
         )
 
-    # -- 2. send ------------------------------------------------------------------------------
+    # -- 3. send ------------------------------------------------------------------------------
 
     def _send(self, item: _Prepared) -> _Outcome:
         if item.sales_order is not None:
@@ -330,7 +346,7 @@ class OutboxDispatcher:
         )
         return _Outcome(item, answer, Receipt(200, text), None)
 
-    # -- 3. record ----------------------------------------------------------------------------
+    # -- 4. record ----------------------------------------------------------------------------
 
     def _record(
         self, outcomes: Iterable[_Outcome], report: DispatchReport, *, final_attempt: bool

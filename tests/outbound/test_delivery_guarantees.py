@@ -164,3 +164,36 @@ def test_a_crash_between_send_and_record_sends_no_second_document(
     assert first.idempotency_key == second.idempotency_key
     assert first.request == second.request  # byte for byte the same document
     assert second.replayed
+
+
+def test_a_crash_between_claim_and_send_sends_the_document_once_later(
+    buyer: Buyer,
+    runtime: Runtime,
+    platforms: dict[str, FakePlatform],
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Rendering runs after the claim's transaction has committed: a dispatcher that dies
+    there (before the bytes are logged) has sent nothing; the lease runs out and the next
+    run sends the document once, as its second attempt."""
+    platform = platforms["coupa-demo"]
+    order = buyer.order("coupa-demo", "PO-CRASH-2")
+    buyer.act(order, "confirmations", {"type": "accept"})
+
+    def crash(*_args: object, **_kwargs: object) -> None:
+        msg = "the dispatcher process died while rendering"
+        raise SystemExit(msg)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(OutboxDispatcher, "_log_sent", crash)
+        with pytest.raises(SystemExit):
+            dispatch_outbox(runtime)
+    assert platform.received == []
+
+    assert dispatch_outbox(runtime).claimed == 0  # still leased
+    clock.advance(seconds=runtime.dispatcher.policy.lease_seconds + 1)
+    report = dispatch_outbox(runtime)
+    assert (report.claimed, report.delivered) == (1, 1)
+    assert len(platform.received) == 1
+    (row,) = buyer.api.get("/outbox").json()
+    assert (row["status"], row["attempts"]) == ("delivered", 2)
