@@ -20,6 +20,7 @@ from lxml import etree
 
 from connectors.core.errors import ConfigError, DocumentError
 from connectors.formats.cxml._envelope import parse_cxml, payload_kind
+from connectors.formats.cxml._outbound import built_tree
 
 _FULFILL_KINDS = frozenset(
     {
@@ -85,8 +86,21 @@ class DtdValidator:
         `DocumentError` instead of being validated. `version` overrides the root's own (an
         `Index` element, which has none, is checked against cXML.dtd of the version its upload
         was written in). Raises `ConfigError` when no DTD fits.
+
+        Bytes this thread has just rendered (`serialize`, see `built_tree`) are checked on the
+        tree they were written from, without parsing them back: the same verdict, since the
+        bytes are that tree plus indentation whitespace, which DTD element content ignores.
+        Should that tree fail, the bytes are parsed and checked as any others, so the errors
+        (and their line numbers) are those of the bytes.
         """
-        root = parse_cxml(body_or_root).root if isinstance(body_or_root, bytes) else body_or_root
+        if isinstance(body_or_root, bytes):
+            built = built_tree(body_or_root)
+            if built is not None and not self._problems(built, version):
+                return []
+            return self._problems(parse_cxml(body_or_root).root, version)
+        return self._problems(body_or_root, version)
+
+    def _problems(self, root: etree._Element, version: str | None) -> list[str]:
         try:
             kind = payload_kind(root)[0]
         except DocumentError:
