@@ -64,11 +64,24 @@ class DtdValidator:
             raise ConfigError(msg) from error
         self._versions = sorted((name for name in names if _version_key(name)), key=_version_key)
         self._dtds: dict[Path, etree.DTD] = {}
+        self._paths: dict[tuple[str, str | None], Path] = {}
         self._lock = threading.Lock()
 
     def dtd_path(self, kind: str, version: str | None) -> Path:
-        """The DTD file a document of `kind` and `version` is validated against."""
-        family = f"{dtd_family(kind)}.dtd"
+        """The DTD file a document of `kind` and `version` is validated against.
+
+        Remembered per (family, version): the answer depends only on the files under
+        `dtd_dir`, which are configuration, and looking costs a `stat` or more per document.
+        """
+        key = (dtd_family(kind), version)
+        path = self._paths.get(key)
+        if path is None:
+            path = self._find(*key)
+            self._paths[key] = path
+        return path
+
+    def _find(self, family_name: str, version: str | None) -> Path:
+        family = f"{family_name}.dtd"
         if version and version in self._versions and (self._dir / version / family).is_file():
             return self._dir / version / family
         for candidate in reversed(self._versions):

@@ -31,11 +31,16 @@ _PHONE = re.compile(r"\+(\d+) (\S+) (\S+)(?: x(\S+))?")
 def sub(
     parent: etree._Element, tag: str, text: str | None = None, /, **attributes: str | None
 ) -> etree._Element:
-    """A child `tag` with the given attributes (`None` ones left out) and text, cleaned."""
-    element = etree.SubElement(parent, tag)
-    for name, value in attributes.items():
-        if value is not None:
-            element.set(name, clean(value))
+    """A child `tag` with the given attributes (`None` ones left out) and text, cleaned.
+
+    The attributes go to lxml as one dict (in the order given) rather than one `set` each:
+    this is the builders' most frequent call, about 85 per document.
+    """
+    if attributes:
+        attrib = {name: clean(value) for name, value in attributes.items() if value is not None}
+        element = etree.SubElement(parent, tag, attrib)
+    else:
+        element = etree.SubElement(parent, tag)
     if text:
         element.text = clean(text)
     return element
