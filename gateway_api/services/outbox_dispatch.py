@@ -211,9 +211,26 @@ class OutboxDispatcher:
             uow.commit()
         if not claimed:
             return []
-        prepared = [sales_orders.get(record.id) or self._prepare(record) for record in claimed]
-        self._log_sent(prepared, now)
+        try:
+            prepared = [sales_orders.get(record.id) or self._prepare(record) for record in claimed]
+            self._log_sent(prepared, now)
+        except Exception:
+            # A bug in a renderer (or the store failing): nothing was sent, so give the rows
+            # back as the claim found them, as when rendering ran inside the claim's
+            # transaction. (A process that dies here leaves the lease to expire instead.)
+            self._release(claimed, lease_until=lease, at=now)
+            raise
         return prepared
+
+    def _release(self, claimed: list[OutboxRecord], *, lease_until: datetime, at: datetime) -> None:
+        """Undo the claim of `claimed` (best effort: the lease expires should this fail too)."""
+        try:
+            with self._uow() as uow:
+                ids = [record.id for record in claimed]
+                uow.outbox.release(ids, lease_until=lease_until, at=at)
+                uow.commit()
+        except Exception:
+            logger.exception("outbox: could not release %d claimed rows", len(claimed))
 
     def _log_sent(self, prepared: list[_Prepared], now: datetime) -> None:
         """Log the bytes about to be sent and point each row at its entry (one transaction)."""

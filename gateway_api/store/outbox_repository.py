@@ -108,6 +108,19 @@ class SqlOutboxRepository:
         records.sort(key=lambda record: (record.next_attempt_at, record.id))
         return records
 
+    def release(self, outbox_ids: Sequence[UUID], *, lease_until: datetime, at: datetime) -> None:
+        """Undo a claim that sent nothing: the lease lifted and the attempt uncounted.
+
+        Only rows still under this claim's lease (`lease_until`) are touched, in one statement.
+        """
+        if not outbox_ids:
+            return
+        self._c.execute(
+            update(t.outbox)
+            .where(_C.id.in_(list(outbox_ids)), _C.claimed_until == lease_until)
+            .values(claimed_until=None, attempts=_C.attempts - 1, updated_at=at)
+        )
+
     def record_sent_documents(self, sent: Sequence[tuple[UUID, UUID]]) -> None:
         """Point each row `(outbox id, document id)` at the log entry of its latest attempt.
 

@@ -197,3 +197,32 @@ def test_a_crash_between_claim_and_send_sends_the_document_once_later(
     assert len(platform.received) == 1
     (row,) = buyer.api.get("/outbox").json()
     assert (row["status"], row["attempts"]) == ("delivered", 2)
+
+
+def test_a_renderer_bug_gives_the_claim_back(
+    buyer: Buyer,
+    runtime: Runtime,
+    platforms: dict[str, FakePlatform],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An exception while rendering (a bug, not a classified refusal) leaves the row as the
+    claim found it, as when rendering ran inside the claim's transaction: not leased, the
+    attempt not counted, so the next run (after the fix) delivers it at once."""
+    platform = platforms["coupa-demo"]
+    order = buyer.order("coupa-demo", "PO-BUG-1")
+    buyer.act(order, "confirmations", {"type": "accept"})
+
+    def bug(*_args: object, **_kwargs: object) -> None:
+        msg = "a renderer bug"
+        raise RuntimeError(msg)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(OutboxDispatcher, "_prepare", bug)
+        with pytest.raises(RuntimeError, match="a renderer bug"):
+            dispatch_outbox(runtime)
+    (row,) = buyer.api.get("/outbox").json()
+    assert (row["status"], row["attempts"]) == ("pending", 0)
+
+    report = dispatch_outbox(runtime)
+    assert (report.claimed, report.delivered) == (1, 1)
+    assert len(platform.received) == 1

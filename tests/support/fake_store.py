@@ -673,6 +673,15 @@ class FakeOutboxRepository(OutboxRepository):
             claimed.append(rows[row.id])
         return claimed
 
+    def release(self, outbox_ids: Sequence[UUID], *, lease_until: datetime, at: datetime) -> None:
+        rows = self._uow.tables.outbox
+        for outbox_id in outbox_ids:
+            row = rows.get(outbox_id)
+            if row is not None and row.claimed_until == lease_until:
+                rows[outbox_id] = replace(
+                    row, claimed_until=None, attempts=row.attempts - 1, updated_at=at
+                )
+
     def record_sent_documents(self, sent: Sequence[tuple[UUID, UUID]]) -> None:
         rows = self._uow.tables.outbox
         for outbox_id, document_id in sent:
