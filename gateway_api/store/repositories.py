@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import CursorResult, Row, and_, bindparam, delete, func, select, update
+from sqlalchemy import CursorResult, Row, and_, bindparam, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -43,10 +43,15 @@ _FIND_ORDER = select(t.orders).where(
     t.orders.c.order_id == bindparam("order_id"),
 )
 _FIND_ORDER_FOR_UPDATE = _FIND_ORDER.with_for_update()
-# One scope per statement and a plain IN list on the key: PostgreSQL turns it into
-# `key = ANY(...)`, an index condition on the whole primary key. A row-value list
-# `(scope, key) IN ((...), ...)` became an OR of comparisons checked against every key of the
-# partner (docs/benchmarks.md, issue 12's integration API found the same on stock levels).
+# Prefetch for a group of bodies (group commit). SQLite: an IN list, which its planner turns into
+# one primary-key probe per value. PostgreSQL: one primary-key probe per value forced by a
+# LATERAL join over the array of keys. A plain `key IN (...)` became an index condition on the
+# whole key only once the table had been analysed: on a fresh or fast-growing table the planner
+# kept `key = ANY(...)` as a filter and read every key of the partner for each group (bench.ingest
+# showed PostgreSQL CPU per order rising with the table; docs/benchmarks.md, issue 10). A
+# row-value list `(scope, key) IN ((...), ...)` is worse still: an OR checked on every row.
+# `LIMIT 1` (a key is unique) and `FOR UPDATE` keep the planner from flattening the LATERAL
+# subquery back into one scan of the partner's rows.
 _PREFETCH_IDEMPOTENCY_KEYS = select(
     t.idempotency_keys.c.key,
     t.idempotency_keys.c.document_id,
@@ -56,15 +61,25 @@ _PREFETCH_IDEMPOTENCY_KEYS = select(
     t.idempotency_keys.c.scope == bindparam("scope"),
     t.idempotency_keys.c.key.in_(bindparam("keys", expanding=True)),
 )
-_PREFETCH_ORDERS = (
-    select(t.orders)
-    .where(
-        t.orders.c.partner_key == bindparam("partner_key"),
-        t.orders.c.order_id.in_(bindparam("order_ids", expanding=True)),
-    )
-    .order_by(t.orders.c.order_id)
+_PREFETCH_IDEMPOTENCY_KEYS_POSTGRES = text(
+    "SELECT i.key, i.document_id, i.response_document_id"
+    " FROM unnest(CAST(:keys AS varchar[])) AS wanted(key)"
+    " CROSS JOIN LATERAL (SELECT key, document_id, response_document_id FROM idempotency_keys"
+    " WHERE partner_key = :partner_key AND scope = :scope AND key = wanted.key LIMIT 1) AS i"
+).columns(
+    t.idempotency_keys.c.key,
+    t.idempotency_keys.c.document_id,
+    t.idempotency_keys.c.response_document_id,
 )
-_PREFETCH_ORDERS_FOR_UPDATE = _PREFETCH_ORDERS.with_for_update()
+_PREFETCH_ORDERS = select(t.orders).where(
+    t.orders.c.partner_key == bindparam("partner_key"),
+    t.orders.c.order_id.in_(bindparam("order_ids", expanding=True)),
+)
+_PREFETCH_ORDERS_FOR_UPDATE_POSTGRES = text(
+    "SELECT o.* FROM unnest(CAST(:order_ids AS varchar[])) WITH ORDINALITY AS wanted(order_id, n)"
+    " CROSS JOIN LATERAL (SELECT * FROM orders WHERE partner_key = :partner_key"
+    " AND order_id = wanted.order_id FOR UPDATE) AS o ORDER BY wanted.n"
+).columns(*t.orders.c)
 _UNREAD = object()
 """Not prefetched: `find` and `get_for_update` ask the store."""
 _UPDATE_ORDER = (
@@ -202,9 +217,10 @@ class SqlIdempotencyRepository:
         for scope, key in dict.fromkeys(keys):
             by_scope.setdefault(scope, []).append(key)
         for scope, wanted in sorted(by_scope.items()):
+            postgres = self._c.dialect_name == "postgresql"
+            query = _PREFETCH_IDEMPOTENCY_KEYS_POSTGRES if postgres else _PREFETCH_IDEMPOTENCY_KEYS
             rows = self._c.execute(
-                _PREFETCH_IDEMPOTENCY_KEYS,
-                {"partner_key": partner_key, "scope": scope, "keys": wanted},
+                query, {"partner_key": partner_key, "scope": scope, "keys": wanted}
             )
             for key in wanted:
                 self._read[(partner_key, scope, key)] = None
@@ -269,7 +285,9 @@ class SqlOrderRepository:
         if not wanted:
             return
         postgres = self._c.dialect_name == "postgresql"
-        query = _PREFETCH_ORDERS_FOR_UPDATE if postgres else _PREFETCH_ORDERS
+        # The array is sorted and the LATERAL probes run in its order: two groups locking the
+        # same orders lock them in the same order.
+        query = _PREFETCH_ORDERS_FOR_UPDATE_POSTGRES if postgres else _PREFETCH_ORDERS
         for order_id in wanted:
             self._read[(partner_key, order_id)] = None
         rows = self._c.execute(query, {"partner_key": partner_key, "order_ids": wanted})
