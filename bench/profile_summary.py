@@ -4,8 +4,8 @@
 
 Three views of the same samples:
 
-* threads: the asyncio event loop (uvicorn, Starlette, FastAPI) vs the threadpool that runs
-  `CxmlIngestService.receive`;
+* threads: the asyncio event loop (uvicorn, Starlette, FastAPI) vs the ingest writer threads
+  (`gateway_api/http/group_commit.py`; an anyio threadpool before issue 10);
 * steps: inclusive share of the ingest steps (decode, authenticate, read_order, mapping,
   duplicate check, order rules, records, commit, ...), each sample counted once per step;
 * layers: exclusive share by the library of the innermost Python frame (C code is charged to the
@@ -26,7 +26,8 @@ FRAME = re.compile(r"^(?P<func>.*) \((?P<file>[^():]+)(?::(?P<line>\d+))?\)$")
 
 # (label, substring of a frame) - checked on every frame of a sample; a sample counts once per step
 STEPS: tuple[tuple[str, str], ...] = (
-    ("threadpool: IngestPipeline.receive (all of it)", "IngestPipeline.receive "),
+    ("writer threads: IngestWriter._store (all of it)", "IngestWriter._store "),
+    ("  IngestPipeline.open (no database)", "IngestPipeline.open "),
     ("  connector.open (decode, authenticate, read)", ".open (connectors/"),
     ("    decode (cXML bytes -> document)", ".decode (connectors/"),
     ("    authenticate", ".authenticate (connectors/"),
@@ -34,6 +35,9 @@ STEPS: tuple[tuple[str, str], ...] = (
     ("    order_document (document -> PurchaseOrder)", "order_document "),
     ("  map_purchase_order", "map_purchase_order "),
     ("  Envelope(...) (pydantic)", "Envelope"),
+    ("  IngestPipeline.process_together (a group in one transaction)", "process_together "),
+    ("    group prefetch (keys, order locks)", "_prefetch "),
+    ("    a group stored body by body (fallback, or a group of one)", "IngestPipeline._store "),
     ("  SqlUnitOfWork enter (pool checkout, BEGIN)", "SqlUnitOfWork.__enter__ "),
     ("  duplicate check", "IngestPipeline._lookup "),
     ("  decide_order_change", "decide_order_change "),
@@ -93,8 +97,15 @@ def summarise(path: Path, top: int) -> str:
         return f"{path}: no samples"
     out = [f"{path}: {total} samples (non-idle threads of every server process)"]
 
-    pool = sum(c for f, c in samples if any("WorkerThread.run" in x for x in f))
-    out += ["", "threads", f"  {100 * pool / total:5.1f}%  threadpool (anyio worker threads)"]
+    pool = sum(
+        c for f, c in samples if any("WorkerThread.run" in x or "IngestWriter._run" in x for x in f)
+    )
+    out += [
+        "",
+        "threads",
+        f"  {100 * pool / total:5.1f}%  ingest threads (writer threads; anyio workers before "
+        "issue 10)",
+    ]
     out.append(f"  {100 * (total - pool) / total:5.1f}%  event loop and other threads")
 
     out += ["", "steps (inclusive)"]
