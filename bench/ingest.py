@@ -170,12 +170,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         parser.error("--connections must be a multiple of --wrk-threads")
     if args.orders < args.connections:
         parser.error("--orders must be at least --connections")
-    server_env = []
-    for item in args.env:
-        name, sep, value = item.partition("=")
-        if not sep or not name:
-            parser.error(f"--env wants NAME=VALUE, not {item!r}")
-        server_env.append((name, value))
+    server_env = env_pairs(parser, args.env)
     return Options(
         orders=args.orders,
         connections=args.connections,
@@ -198,6 +193,17 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
 
 
 # -- bodies -------------------------------------------------------------------------------------
+
+
+def env_pairs(parser: argparse.ArgumentParser, items: Sequence[str]) -> list[tuple[str, str]]:
+    """`--env NAME=VALUE` options as pairs (the parser's error for anything else)."""
+    pairs = []
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            parser.error(f"--env wants NAME=VALUE, not {item!r}")
+        pairs.append((name, value))
+    return pairs
 
 
 def write_bodies(directory: Path, name: str, run: str, count: int, threads: int) -> str:

@@ -72,6 +72,7 @@ from bench.ingest import (
     CpuMeter,
     Options,
     Server,
+    env_pairs,
     free_port,
     gateway_command,
     gateway_env,
@@ -654,12 +655,7 @@ def parse_args(argv: Sequence[str] | None = None) -> OpenLoopOptions:
         parser.error("--workers and --max-connections must be at least 1")
     if round(args.rate * args.seconds) < 1:
         parser.error("--rate x --seconds must be at least one order")
-    server_env = []
-    for item in args.env:
-        name, sep, value = item.partition("=")
-        if not sep or not name:
-            parser.error(f"--env wants NAME=VALUE, not {item!r}")
-        server_env.append((name, value))
+    server_env = env_pairs(parser, args.env)
     return OpenLoopOptions(
         rate=args.rate,
         seconds=args.seconds,

@@ -297,18 +297,7 @@ class IngestPipeline:
         try:
             with self._uow() as uow:
                 _prefetch(uow, bodies)
-                results = [
-                    self._write(
-                        uow,
-                        body.partner,
-                        body.request,
-                        body.batch,
-                        body.plans,
-                        body.raw_id,
-                        isolate=False,
-                    )
-                    for body in bodies
-                ]
+                results = [self._write(uow, body, isolate=False) for body in bodies]
                 uow.commit()
         except Exception as error:  # any failure: each body alone, as before
             logger.info("a group of %d bodies is stored one by one: %s", len(bodies), error)
@@ -331,26 +320,20 @@ class IngestPipeline:
 
     def _store(self, body: OpenedBody) -> IngestResult:
         """One opened body in its own transaction, with the store's errors handled."""
-        partner, request, batch, plans, raw_id = (
-            body.partner,
-            body.request,
-            body.batch,
-            body.plans,
-            body.raw_id,
-        )
+        partner, request, batch = body.partner, body.request, body.batch
         try:
             try:
-                return self._commit(partner, request, batch, plans, raw_id, isolate=False)
+                return self._commit(body, isolate=False)
             except StoreConflictError:
                 # A concurrent twin (same key, or a `new` for the same order) committed first;
                 # a second attempt sees it and answers as a duplicate or a conflict.
-                return self._commit(partner, request, batch, plans, raw_id, isolate=False)
+                return self._commit(body, isolate=False)
             except StoreValueError as error:
                 logger.warning(
                     "a body from %s holds a value the store refused: %s", partner.key, error
                 )
                 try:
-                    return self._commit(partner, request, batch, plans, raw_id, isolate=True)
+                    return self._commit(body, isolate=True)
                 except StoreValueError:
                     # Not one document's value (the body's own record, say): refused whole,
                     # kept in the log, answered as unreadable - never a 503 resent forever.
@@ -412,34 +395,16 @@ class IngestPipeline:
             return _Hold(Reason.MAPPING, str(error), for_partner(error))
         return _Apply(mapped, tuple(mapping.references))
 
-    def _commit(
-        self,
-        partner: Partner,
-        request: InboundRequest,
-        batch: InboundBatch,
-        plans: list[list[_Plan]],
-        raw_id: UUID,
-        *,
-        isolate: bool,
-    ) -> IngestResult:
+    def _commit(self, body: OpenedBody, *, isolate: bool) -> IngestResult:
         with self._uow() as uow:
-            result = self._write(uow, partner, request, batch, plans, raw_id, isolate=isolate)
+            result = self._write(uow, body, isolate=isolate)
             uow.commit()
-        _log(partner, batch, result)
+        _log(body.partner, body.batch, result)
         return result
 
-    def _write(  # noqa: PLR0917
-        self,
-        uow: UnitOfWork,
-        partner: Partner,
-        request: InboundRequest,
-        batch: InboundBatch,
-        plans: list[list[_Plan]],
-        raw_id: UUID,
-        *,
-        isolate: bool,
-    ) -> IngestResult:
+    def _write(self, uow: UnitOfWork, body: OpenedBody, *, isolate: bool) -> IngestResult:
         """Dedup, decide and stage every write of one body in `uow`; the caller commits."""
+        partner, request, batch, raw_id = body.partner, body.request, body.batch, body.raw_id
         inbound = partner.inbound
         assert inbound is not None
         now = self._clock()
@@ -450,7 +415,7 @@ class IngestPipeline:
             originals = [self._original(uow, f) for f in found]
         plans = [
             unit_plans if seen is not None else [_matched(uow, partner, p) for p in unit_plans]
-            for unit_plans, seen in zip(plans, found, strict=True)
+            for unit_plans, seen in zip(body.plans, found, strict=True)
         ]
         single = len(batch.units) == 1 and found[0] is None and len(batch.units[0].documents) == 1
         raw: DocumentRecord | None = None

@@ -28,19 +28,7 @@ def test_concurrent_dispatchers_send_each_document_once(
         buyer.act(order, "confirmations", {"type": "accept"})
         buyer.act(order, "shipments", SHIPPING)
 
-    dispatchers = [
-        OutboxDispatcher(
-            runtime.uow,
-            runtime.directory,
-            clock=runtime.clock,
-            transports=Transports(runtime.http),
-            policy=RetryPolicy(batch_size=3),
-            senders=2,
-        )
-        for _ in range(4)
-    ]
-    with ThreadPoolExecutor(4) as pool:
-        reports: list[DispatchReport] = list(pool.map(lambda d: d.run(), dispatchers))
+    reports = run_four_dispatchers(runtime, batch_size=3, senders=2)
 
     assert sum(r.claimed for r in reports) == 24
     assert sum(r.delivered for r in reports) == 24
@@ -72,19 +60,7 @@ def test_set_based_claims_keep_three_documents_per_order_in_order(
         buyer.act(order, "shipments", SHIPPING)
         buyer.act(order, "invoices", {})
 
-    dispatchers = [
-        OutboxDispatcher(
-            runtime.uow,
-            runtime.directory,
-            clock=runtime.clock,
-            transports=Transports(runtime.http),
-            policy=RetryPolicy(batch_size=5),
-            senders=3,
-        )
-        for _ in range(4)
-    ]
-    with ThreadPoolExecutor(4) as pool:
-        reports: list[DispatchReport] = list(pool.map(lambda d: d.run(), dispatchers))
+    reports = run_four_dispatchers(runtime, batch_size=5, senders=3)
 
     assert sum(r.claimed for r in reports) == sum(r.delivered for r in reports) == 24
     received = platforms["coupa-demo"].received
@@ -101,3 +77,22 @@ def _order_of(document: OrderConfirmation | ShipNotice | Invoice) -> str | None:
     if isinstance(document, Invoice):
         return document.orders[0].order.order_id
     return _order_id(document)
+
+
+def run_four_dispatchers(
+    runtime: Runtime, *, batch_size: int, senders: int
+) -> list[DispatchReport]:
+    """Four dispatchers on the same outbox at once, each claiming `batch_size` at a time."""
+    dispatchers = [
+        OutboxDispatcher(
+            runtime.uow,
+            runtime.directory,
+            clock=runtime.clock,
+            transports=Transports(runtime.http),
+            policy=RetryPolicy(batch_size=batch_size),
+            senders=senders,
+        )
+        for _ in range(4)
+    ]
+    with ThreadPoolExecutor(4) as pool:
+        return list(pool.map(lambda d: d.run(), dispatchers))

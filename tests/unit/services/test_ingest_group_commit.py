@@ -155,12 +155,10 @@ def test_a_bug_on_one_body_is_returned_in_its_place_and_the_others_are_stored(
     group = opened(pipeline, *bodies)
     write: Callable[..., IngestResult] = pipeline._write
 
-    def failing_write(
-        uow: UnitOfWork, partner: object, request: InboundRequest, *a: object, **k: object
-    ) -> IngestResult:
-        if request is group[1].request:
+    def failing_write(uow: UnitOfWork, body: OpenedBody, *, isolate: bool) -> IngestResult:
+        if body is group[1]:
             raise RuntimeError("a bug of ours")
-        return write(uow, partner, request, *a, **k)
+        return write(uow, body, isolate=isolate)
 
     monkeypatch.setattr(pipeline, "_write", failing_write)
 
