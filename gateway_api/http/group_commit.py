@@ -139,7 +139,9 @@ class IngestWriter:
             self._observe_group(len(opened))
             for place, stored in zip(places, self._pipeline.process_together(opened), strict=True):
                 outcomes[place] = stored
-        return [outcome for outcome in outcomes if outcome is not None]
+        done = [outcome for outcome in outcomes if outcome is not None]
+        assert len(done) == len(jobs), "every job has its outcome"  # zip(strict) fills them all
+        return done
 
     @staticmethod
     def _settle(jobs: list[_Job], outcomes: list[Outcome]) -> None:

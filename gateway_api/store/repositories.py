@@ -216,9 +216,9 @@ class SqlIdempotencyRepository:
         by_scope: dict[str, list[str]] = {}
         for scope, key in dict.fromkeys(keys):
             by_scope.setdefault(scope, []).append(key)
+        postgres = self._c.dialect_name == "postgresql"
+        query = _PREFETCH_IDEMPOTENCY_KEYS_POSTGRES if postgres else _PREFETCH_IDEMPOTENCY_KEYS
         for scope, wanted in sorted(by_scope.items()):
-            postgres = self._c.dialect_name == "postgresql"
-            query = _PREFETCH_IDEMPOTENCY_KEYS_POSTGRES if postgres else _PREFETCH_IDEMPOTENCY_KEYS
             rows = self._c.execute(
                 query, {"partner_key": partner_key, "scope": scope, "keys": wanted}
             )
